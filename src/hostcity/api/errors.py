@@ -1,0 +1,45 @@
+"""One place that turns HostCity errors and request validation errors into JSON responses."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hostcity.core.errors import AuthError, HostCityError
+
+
+async def _hostcity_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HostCityError)
+    headers = {"WWW-Authenticate": "Bearer"} if type(exc) is AuthError else None
+    return JSONResponse(exc.to_dict(), status_code=exc.http_status, headers=headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    return JSONResponse(
+        {
+            "error": "invalid_input",
+            "message": f"{where}: {first.get('msg')}" if where else str(first.get("msg")),
+            "where": where,
+            "hint": "see /docs for the expected request",
+        },
+        status_code=422,
+    )
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse(
+        {"error": "http_error", "message": str(exc.detail)}, status_code=exc.status_code
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+    app.add_exception_handler(HostCityError, _hostcity_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

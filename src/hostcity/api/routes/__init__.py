@@ -1,0 +1,1 @@
+"""API routers: core routes plus one router per pillar."""

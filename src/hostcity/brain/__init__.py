@@ -1,0 +1,1 @@
+"""City Brain: the live traffic twin, signal control, incidents, emergencies, forecasts."""

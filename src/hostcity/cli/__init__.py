@@ -1,0 +1,1 @@
+"""The ``hostcity`` command line: one command group per pillar plus core commands."""

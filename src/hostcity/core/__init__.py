@@ -1,0 +1,1 @@
+"""The shared core: settings, errors, storage, jobs, authentication and time."""

@@ -1,0 +1,183 @@
+"""The one typed settings object: environment ``HOSTCITY_*``, an optional TOML file, defaults."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from hostcity.core.errors import ConfigError
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev", "development"})
+CONFIG_ENV = "HOSTCITY_CONFIG"
+
+
+class BrainSettings(BaseModel):
+    """City Brain: the traffic twin, controllers, forecasting."""
+
+    scenario: str = Field(default="demo", description="'demo' or a path to a .sumocfg / .net.xml")
+    twin_enabled: bool = True
+    twin_speed: float = Field(default=10.0, gt=0, description="simulated seconds per wall second")
+    detector_interval_s: float = Field(default=60.0, gt=0)
+    controller: str = "hostcity"
+    seed: int = 42
+
+
+class SmartPassSettings(BaseModel):
+    """Smart Pass: faces at gates, athletes, trips, venue egress."""
+
+    template_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="key id -> base64 AES-256 key for face templates; the last one encrypts",
+    )
+    target_far: float = Field(default=1e-4, gt=0, lt=1)
+    keep_photos: bool = False
+    max_image_bytes: int = 8_000_000
+    rate_limit_per_minute: int = 120
+
+
+class ReplaySettings(BaseModel):
+    """Replay Studio: recordings, renders, highlights."""
+
+    max_clip_s: float = Field(default=120.0, gt=0)
+    render_threads: int = Field(default=2, ge=1)
+
+
+class Settings(BaseSettings):
+    """Every setting HostCity reads. Pass it down explicitly; build it with ``load_settings``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HOSTCITY_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./hostcity-data")
+    database_url: str | None = None
+    secret_key: str = "change-me"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    job_workers: int = Field(default=2, ge=1, le=64)
+    public_url: str | None = None
+
+    brain: BrainSettings = Field(default_factory=BrainSettings)
+    smartpass: SmartPassSettings = Field(default_factory=SmartPassSettings)
+    replay: ReplaySettings = Field(default_factory=ReplaySettings)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(
+                f"cannot parse database URL {value!r}: use sqlite:///path/file.db "
+                "or postgresql+psycopg://user@host:5432/db"
+            ) from exc
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get(CONFIG_ENV)
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hostcity.db').resolve()}"
+
+    @property
+    def database_kind(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return "postgresql" if self.resolved_database_url.startswith("postgresql") else "sqlite"
+
+    @property
+    def media_dir(self) -> Path:
+        """Where recordings, renders and other files live."""
+        return self.data_dir / "media"
+
+    def has_placeholder_secret(self) -> bool:
+        """True when ``secret_key`` is unset, a placeholder, or too short to be a real secret."""
+        return self.secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(self.secret_key) < 16
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from overrides, the environment and an optional TOML file.
+
+    Raises:
+        ConfigError: naming the first bad setting and how to fix it.
+    """
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(
+                f"config file {config_file} does not exist", hint="pass the path of a TOML file"
+            )
+        os.environ[CONFIG_ENV] = str(config_file)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"bad setting {where or '(root)'}: {first['msg']}",
+            hint=f"fix HOSTCITY_{where.upper().replace('.', '__')} or the config file",
+        ) from exc
+    except Exception as exc:  # a TOML syntax error surfaces as a plain exception
+        if type(exc).__name__ == "TOMLDecodeError":
+            raise ConfigError(f"config file is not valid TOML: {exc}") from exc
+        raise
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built once on first use."""
+    return load_settings()
+
+
+def ensure_data_dir(settings: Settings) -> Path:
+    """Create the data directory and check it is writable.
+
+    Raises:
+        ConfigError: when the directory cannot be created or written.
+    """
+    path = settings.data_dir
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"data directory {path} is not writable ({exc.strerror})",
+            hint="set HOSTCITY_DATA_DIR to a directory you can write, or fix its permissions",
+        ) from exc
+    return path

@@ -1,0 +1,1 @@
+"""Alembic migrations; one branch per pillar, all depending on the core branch."""

@@ -1,0 +1,1 @@
+"""Replay Studio: multi-camera recordings, professional clips, automatic highlights."""

@@ -1,0 +1,1 @@
+"""Adapters: the replay pillar's bridges to external tools and the database."""

@@ -1,0 +1,1 @@
+"""Smart Pass: face gates, athletes and agendas, door-to-door trips, venue egress."""

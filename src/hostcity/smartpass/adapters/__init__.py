@@ -1,0 +1,1 @@
+"""Adapters: the smartpass pillar's bridges to external tools and the database."""
