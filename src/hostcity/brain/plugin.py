@@ -1,13 +1,19 @@
-"""Wires the brain pillar into the platform: services, job kinds and background workers."""
+"""Wires the brain pillar into the platform: each feature registers its services, jobs and workers."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from hostcity.brain.control import setup as control_setup
+from hostcity.brain.twin import setup as twin_setup
+from hostcity.brain.forecast import setup as forecast_setup
 
 if TYPE_CHECKING:
     from hostcity.core.platform import Platform
 
 
 def register(platform: Platform) -> None:
-    """Register this pillar's services, jobs and workers on ``platform``."""
-    del platform
+    """Register every feature of this pillar on ``platform``."""
+    control_setup.register(platform)
+    twin_setup.register(platform)
+    forecast_setup.register(platform)

@@ -26,7 +26,7 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
-    """Base class of every table; pillars define theirs in ``<pillar>/adapters/tables.py``."""
+    """Base class of every table; features define theirs in ``<pillar>/<feature>/adapters/tables.py``."""
 
     metadata = MetaData(naming_convention=NAMING)
 
@@ -49,9 +49,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 TABLE_MODULES = (
     "hostcity.core.tables",
-    "hostcity.brain.adapters.tables",
-    "hostcity.smartpass.adapters.tables",
-    "hostcity.replay.adapters.tables",
+    "hostcity.brain.control.adapters.tables",
+    "hostcity.brain.twin.adapters.tables",
+    "hostcity.brain.forecast.adapters.tables",
+    "hostcity.smartpass.faces.adapters.tables",
+    "hostcity.smartpass.events.adapters.tables",
+    "hostcity.smartpass.transit.adapters.tables",
+    "hostcity.replay.studio.adapters.tables",
 )
 
 

@@ -1,13 +1,15 @@
-"""Wires the replay pillar into the platform: services, job kinds and background workers."""
+"""Wires the replay pillar into the platform: each feature registers its services, jobs and workers."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from hostcity.replay.studio import setup as studio_setup
 
 if TYPE_CHECKING:
     from hostcity.core.platform import Platform
 
 
 def register(platform: Platform) -> None:
-    """Register this pillar's services, jobs and workers on ``platform``."""
-    del platform
+    """Register every feature of this pillar on ``platform``."""
+    studio_setup.register(platform)

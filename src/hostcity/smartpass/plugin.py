@@ -1,13 +1,19 @@
-"""Wires the smartpass pillar into the platform: services, job kinds and background workers."""
+"""Wires the smartpass pillar into the platform: each feature registers its services, jobs and workers."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from hostcity.smartpass.faces import setup as faces_setup
+from hostcity.smartpass.events import setup as events_setup
+from hostcity.smartpass.transit import setup as transit_setup
 
 if TYPE_CHECKING:
     from hostcity.core.platform import Platform
 
 
 def register(platform: Platform) -> None:
-    """Register this pillar's services, jobs and workers on ``platform``."""
-    del platform
+    """Register every feature of this pillar on ``platform``."""
+    faces_setup.register(platform)
+    events_setup.register(platform)
+    transit_setup.register(platform)

@@ -154,3 +154,25 @@ async function start() {
 
 window.addEventListener("hashchange", route);
 start();
+
+// Render a tab strip; each tab's render(el, ctx) may return a cleanup function.
+export function tabs(main, list, ctx) {
+  const strip = h("div", { class: "tabs", role: "tablist" });
+  const body = h("div", { class: "tab-body" });
+  let cleanupTab = null;
+  const wanted = (ctx.args && ctx.args[0]) || list[0].id;
+  function show(id) {
+    if (typeof cleanupTab === "function") cleanupTab();
+    for (const b of strip.children) b.classList.toggle("active", b.dataset.tab === id);
+    body.replaceChildren();
+    const tab = list.find((t) => t.id === id) || list[0];
+    cleanupTab = tab.render(body, ctx);
+  }
+  for (const t of list) {
+    strip.append(h("button", { type: "button", role: "tab", id: `tab-${t.id}`, dataset: { tab: t.id },
+      onclick: () => show(t.id) }, t.title));
+  }
+  main.append(strip, body);
+  show(wanted);
+  return () => { if (typeof cleanupTab === "function") cleanupTab(); };
+}

@@ -1,6 +1,12 @@
-// City Brain page.
-import { h } from "../app.js";
+// City Brain page: the live map and the forecasts, as tabs.
+import { h, tabs } from "../app.js";
+import { renderTwin } from "./brain/twin.js";
+import { renderForecast } from "./brain/forecast.js";
 
-export function renderBrain(main) {
+export function renderBrain(main, ctx) {
   main.append(h("h1", {}, "City Brain"));
+  return tabs(main, [
+    { id: "live", title: "Live traffic", render: renderTwin },
+    { id: "forecast", title: "Forecasts", render: renderForecast },
+  ], ctx);
 }

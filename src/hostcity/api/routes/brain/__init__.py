@@ -1,0 +1,10 @@
+"""The brain pillar's routes under /api/brain, one module per feature."""
+
+from fastapi import APIRouter
+
+from hostcity.api.routes.brain import control, twin, forecast
+
+router = APIRouter(prefix="/api/brain")
+router.include_router(control.router)
+router.include_router(twin.router)
+router.include_router(forecast.router)

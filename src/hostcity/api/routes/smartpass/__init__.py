@@ -1,0 +1,10 @@
+"""The smartpass pillar's routes under /api/pass, one module per feature."""
+
+from fastapi import APIRouter
+
+from hostcity.api.routes.smartpass import faces, events, transit
+
+router = APIRouter(prefix="/api/pass")
+router.include_router(faces.router)
+router.include_router(events.router)
+router.include_router(transit.router)

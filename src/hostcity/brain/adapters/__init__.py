@@ -1,1 +1,0 @@
-"""Adapters: the brain pillar's bridges to external tools and the database."""

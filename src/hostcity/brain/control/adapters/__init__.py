@@ -1,0 +1,1 @@
+"""Adapters of the control feature: external tools and the database."""

@@ -1,0 +1,1 @@
+"""Traffic forecasting: baselines, a learned spatio-temporal model, backtests and live forecasts."""

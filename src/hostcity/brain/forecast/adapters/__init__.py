@@ -1,0 +1,1 @@
+"""Adapters of the forecast feature: external tools and the database."""

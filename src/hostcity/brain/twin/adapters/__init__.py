@@ -1,0 +1,1 @@
+"""Adapters of the twin feature: external tools and the database."""

@@ -1,0 +1,10 @@
+"""``hostcity brain``: the brain pillar's commands, one module per feature."""
+
+import typer
+
+from hostcity.cli.brain import control, twin, forecast
+
+app = typer.Typer(help="City Brain: traffic twin, signal control, incidents, emergencies, forecasts.", no_args_is_help=True)
+control.register(app)
+twin.register(app)
+forecast.register(app)

@@ -1,1 +1,0 @@
-"""Adapters: the replay pillar's bridges to external tools and the database."""

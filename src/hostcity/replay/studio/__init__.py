@@ -1,0 +1,1 @@
+"""Replay Studio: camera sets, sync, clip rendering with FFmpeg filter graphs, highlights."""

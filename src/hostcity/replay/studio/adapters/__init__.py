@@ -1,0 +1,1 @@
+"""Adapters of the studio feature: external tools and the database."""

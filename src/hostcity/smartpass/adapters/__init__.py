@@ -1,1 +1,0 @@
-"""Adapters: the smartpass pillar's bridges to external tools and the database."""

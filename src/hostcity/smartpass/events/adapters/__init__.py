@@ -1,0 +1,1 @@
+"""Adapters of the events feature: external tools and the database."""

@@ -1,0 +1,1 @@
+"""Adapters of the faces feature: external tools and the database."""

@@ -1,0 +1,1 @@
+"""Adapters of the transit feature: external tools and the database."""
