@@ -1,0 +1,73 @@
+"""Shared fixtures: settings in a temporary data dir, an opened platform, an API client, tokens."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hostcity.api.app import create_app
+from hostcity.core.auth import Role, create_user
+from hostcity.core.db import session_scope
+from hostcity.core.platform import Platform, open_platform
+from hostcity.core.settings import Settings, load_settings
+
+TEST_SECRET = "test-secret-key-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_error_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """A test fails when the code logs at ERROR unexpectedly."""
+    yield
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    if errors and not getattr(caplog, "errors_expected", False):
+        pytest.fail("unexpected ERROR log: " + "; ".join(r.getMessage() for r in errors))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings on a fresh data directory and SQLite database; no live twin."""
+    for key in list(os.environ):
+        if key.startswith("HOSTCITY_") and not key.startswith("HOSTCITY_TEST_"):
+            monkeypatch.delenv(key)
+    return load_settings(
+        data_dir=tmp_path / "data",
+        secret_key=TEST_SECRET,
+        brain={"twin_enabled": False},
+    )
+
+
+@pytest.fixture
+def platform(settings: Settings) -> Iterator[Platform]:
+    """An opened platform: database migrated, pillars registered, workers not started."""
+    opened = open_platform(settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def client(settings: Settings, platform: Platform) -> Iterator[TestClient]:
+    """An API client on the platform (runs the app's lifespan)."""
+    with TestClient(create_app(settings, platform=platform)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def tokens(platform: Platform) -> dict[str, str]:
+    """One token per role: 'operator', 'fan', and 'gate' (bound to venue 'venue-1')."""
+    made: dict[str, str] = {}
+    with session_scope(platform.session_factory) as session:
+        for role, venue in ((Role.OPERATOR, None), (Role.FAN, None), (Role.GATE, "venue-1")):
+            made[role.value] = create_user(
+                session, name=f"test {role.value}", role=role, venue_id=venue
+            ).token
+    return made
+
+
+def auth(token: str) -> dict[str, str]:
+    """Headers for a bearer token."""
+    return {"Authorization": f"Bearer {token}"}
