@@ -55,7 +55,8 @@ TABLE_MODULES = (
     "hostcity.smartpass.faces.adapters.tables",
     "hostcity.smartpass.events.adapters.tables",
     "hostcity.smartpass.transit.adapters.tables",
-    "hostcity.replay.studio.adapters.tables",
+    "hostcity.replay.recordings.adapters.tables",
+    "hostcity.replay.clips.adapters.tables",
 )
 
 

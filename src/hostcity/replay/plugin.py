@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hostcity.replay.studio import setup as studio_setup
+from hostcity.replay.clips import setup as clips_setup
+from hostcity.replay.recordings import setup as recordings_setup
 
 if TYPE_CHECKING:
     from hostcity.core.platform import Platform
@@ -12,4 +13,5 @@ if TYPE_CHECKING:
 
 def register(platform: Platform) -> None:
     """Register every feature of this pillar on ``platform``."""
-    studio_setup.register(platform)
+    recordings_setup.register(platform)
+    clips_setup.register(platform)

@@ -2,7 +2,8 @@
 
 import typer
 
-from hostcity.cli.replay import studio
+from hostcity.cli.replay import clips, recordings
 
 app = typer.Typer(help="Replay Studio: multi-camera recordings, clips and highlights.", no_args_is_help=True)
-studio.register(app)
+recordings.register(app)
+clips.register(app)

@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from hostcity.api.routes.replay import studio
+from hostcity.api.routes.replay import clips, recordings
 
 router = APIRouter(prefix="/api/replay")
-router.include_router(studio.router)
+router.include_router(recordings.router)
+router.include_router(clips.router)

@@ -1,4 +1,4 @@
-"""Registers the studio feature on the platform: services, job kinds, workers, demo seeders."""
+"""Registers the recordings feature on the platform: services, job kinds, workers, demo seeders."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CLI commands of the studio feature."""
+"""CLI commands of the recordings feature."""
 
 from __future__ import annotations
 

@@ -1,0 +1,7 @@
+"""Routes of the recordings feature."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["replay: recordings"])

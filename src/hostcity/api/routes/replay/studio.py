@@ -1,7 +1,0 @@
-"""Routes of the studio feature."""
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-router = APIRouter(tags=["replay: studio"])

@@ -1,0 +1,1 @@
+"""Clips: the edit decision list, FFmpeg filter-graph rendering, reframing and loudness."""

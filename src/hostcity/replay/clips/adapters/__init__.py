@@ -1,0 +1,1 @@
+"""Adapters of the clips feature: FFmpeg and the database."""

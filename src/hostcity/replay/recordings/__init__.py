@@ -1,0 +1,1 @@
+"""Recordings: camera sets, probing, synchronisation, thumbnails, demo footage and highlights."""

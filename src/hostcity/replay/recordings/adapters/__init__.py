@@ -1,0 +1,1 @@
+"""Adapters of the recordings feature: external tools and the database."""

@@ -1,1 +1,0 @@
-"""Replay Studio: camera sets, sync, clip rendering with FFmpeg filter graphs, highlights."""

@@ -1,1 +1,0 @@
-"""Adapters of the studio feature: external tools and the database."""
