@@ -71,3 +71,49 @@ def tokens(platform: Platform) -> dict[str, str]:
 def auth(token: str) -> dict[str, str]:
     """Headers for a bearer token."""
     return {"Authorization": f"Bearer {token}"}
+
+
+POSTGRES_ENV = "HOSTCITY_TEST_DATABASE_URL"
+_postgres_outcomes: list[str] = []
+
+
+def _database_params() -> list[object]:
+    params: list[object] = [pytest.param("sqlite", id="sqlite")]
+    if os.environ.get(POSTGRES_ENV):
+        params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
+    return params
+
+
+@pytest.fixture(params=_database_params())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A clean database: SQLite in tmp, or PostgreSQL when HOSTCITY_TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    url = os.environ[POSTGRES_ENV]
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    yield url
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count the PostgreSQL tests that really ran, for the summary line."""
+    if report.when == "call" and "postgresql" in report.nodeid:
+        _postgres_outcomes.append(report.outcome)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many storage tests ran on PostgreSQL, so CI output proves it."""
+    ran = len(_postgres_outcomes)
+    passed = _postgres_outcomes.count("passed")
+    if os.environ.get(POSTGRES_ENV):
+        terminalreporter.write_line(f"PostgreSQL storage tests: {ran} ran, {passed} passed")
+    else:
+        terminalreporter.write_line(
+            f"PostgreSQL storage tests: 0 ran ({POSTGRES_ENV} not set; SQLite only)"
+        )

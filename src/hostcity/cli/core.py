@@ -29,7 +29,7 @@ def db_upgrade(ctx: typer.Context) -> None:
         heads = ", ".join(sorted(current_heads(engine)))
     finally:
         engine.dispose()
-    typer.echo(f"database {settings.database_kind} is at {heads}")
+    typer.echo(f"database ({settings.database_kind}) is up to date; heads: {heads}")
 
 
 @users_app.command("create")

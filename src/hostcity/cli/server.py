@@ -93,7 +93,10 @@ def demo(
     ensure_data_dir(settings)
     if settings.has_placeholder_secret():
         settings = cli.settings(
-            environment="development", port=port, host=host, secret_key=demo_secret(settings.data_dir)
+            environment="development",
+            port=port,
+            host=host,
+            secret_key=demo_secret(settings.data_dir),
         )
     check_port_free(settings.host, settings.port)
     typer.echo(f"HostCity demo: data in {settings.data_dir.resolve()}, preparing...")
@@ -137,5 +140,7 @@ def serve(
         )
     check_port_free(settings.host, settings.port)
     platform = open_platform(settings)
-    typer.echo(f"HostCity serving on http://{settings.host}:{settings.port} ({settings.database_kind})")
+    typer.echo(
+        f"HostCity serving on http://{settings.host}:{settings.port} ({settings.database_kind})"
+    )
     run_server(settings, platform)

@@ -60,9 +60,7 @@ def parse_role(value: str) -> Role:
         raise InputError(f"unknown role {value!r}", hint=f"use one of: {choices}") from None
 
 
-def create_user(
-    session: Session, *, name: str, role: Role, venue_id: str | None = None
-) -> NewUser:
+def create_user(session: Session, *, name: str, role: Role, venue_id: str | None = None) -> NewUser:
     """Create a user with a new random token.
 
     Raises:
@@ -73,10 +71,18 @@ def create_user(
     if role is Role.GATE and not venue_id:
         raise InputError("a gate device must be bound to a venue", hint="pass --venue VENUE_ID")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = UserRow(name=name.strip(), role=role.value, token_hash=hash_token(token), venue_id=venue_id)
+    row = UserRow(
+        name=name.strip(), role=role.value, token_hash=hash_token(token), venue_id=venue_id
+    )
     session.add(row)
     session.flush()
     return NewUser(Principal(row.id, row.name, role, venue_id), token)
+
+
+def list_users(session: Session) -> list[Principal]:
+    """Every user, oldest first."""
+    rows = session.scalars(select(UserRow).order_by(UserRow.id))
+    return [Principal(row.id, row.name, Role(row.role), row.venue_id) for row in rows]
 
 
 def authenticate(session: Session, token: str | None) -> Principal:

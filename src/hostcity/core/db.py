@@ -26,7 +26,7 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
-    """Base class of every table; features define theirs in ``<pillar>/<feature>/adapters/tables.py``."""
+    """Base of every table; features define theirs in ``<pillar>/<feature>/adapters/tables.py``."""
 
     metadata = MetaData(naming_convention=NAMING)
 
@@ -43,7 +43,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         aware = as_utc(value)
         return aware.replace(tzinfo=None) if dialect.name == "sqlite" else aware
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None, _dialect: Any) -> datetime | None:
         return None if value is None else as_utc(value)
 
 

@@ -145,11 +145,15 @@ def get_job(session: Session, job_id: str) -> JobView:
     return JobView.from_row(row)
 
 
-def list_jobs(session: Session, *, kind: str | None = None, limit: int = 50) -> list[JobView]:
-    """The newest jobs, optionally of one kind."""
+def list_jobs(
+    session: Session, *, kind: str | None = None, owner_id: int | None = None, limit: int = 50
+) -> list[JobView]:
+    """The newest jobs, optionally of one kind or one owner."""
     query = select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)
     if kind:
         query = query.where(JobRow.kind == kind)
+    if owner_id is not None:
+        query = query.where(JobRow.owner_id == owner_id)
     return [JobView.from_row(row) for row in session.scalars(query)]
 
 
@@ -207,7 +211,9 @@ class JobService:
             ).all()
             for row in rows:
                 row.status = JobStatus.FAILED.value
-                row.error = "interrupted: the server stopped before the job finished; submit it again"
+                row.error = (
+                    "interrupted: the server stopped before the job finished; submit it again"
+                )
                 row.finished_at = utcnow()
             return len(rows)
 

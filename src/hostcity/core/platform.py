@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
@@ -85,7 +85,9 @@ def open_platform(settings: Settings, *, migrate: bool = True) -> Platform:
         upgrade(engine)
     session_factory = make_session_factory(engine)
     registry = JobRegistry()
-    platform = Platform(settings, engine, session_factory, JobService(settings, session_factory, registry))
+    platform = Platform(
+        settings, engine, session_factory, JobService(settings, session_factory, registry)
+    )
     for module_name in PILLAR_PLUGINS:
         module = importlib.import_module(module_name)
         module.register(platform)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from hostcity import __version__
-from hostcity.api.deps import AnyUser, PlatformDep, SessionDep
+from hostcity.api.deps import AnyUser, Operator, PlatformDep, SessionDep
+from hostcity.core.auth import create_user, list_users, parse_role
 from hostcity.core.errors import ForbiddenError
 from hostcity.core.jobs import get_job, list_jobs
+from hostcity.core.tables import JobRow
 
 router = APIRouter(prefix="/api", tags=["core"])
 
@@ -35,30 +39,43 @@ def me(principal: AnyUser) -> dict[str, Any]:
     }
 
 
+class NewUserRequest(BaseModel):
+    """A user to create."""
+
+    name: str = Field(min_length=1, max_length=200)
+    role: str = Field(description="operator, gate or fan")
+    venue_id: str | None = Field(default=None, description="required for gate devices")
+
+
+@router.get("/users")
+def users(session: SessionDep, _principal: Operator) -> list[dict[str, Any]]:
+    """Every user (never their tokens). Operators only."""
+    return [
+        {"id": p.user_id, "name": p.name, "role": p.role.value, "venue_id": p.venue_id}
+        for p in list_users(session)
+    ]
+
+
+@router.post("/users", status_code=201)
+def add_user(body: NewUserRequest, session: SessionDep, _principal: Operator) -> dict[str, Any]:
+    """Create a user; the token is in this response only. Operators only."""
+    new = create_user(session, name=body.name, role=parse_role(body.role), venue_id=body.venue_id)
+    return {"id": new.principal.user_id, "role": new.principal.role.value, "token": new.token}
+
+
 @router.get("/jobs")
 def jobs(session: SessionDep, principal: AnyUser, kind: str | None = None) -> list[dict[str, Any]]:
-    """The newest jobs; fans and gates see their own, operators see all."""
-    views = list_jobs(session, kind=kind, limit=200)
-    if principal.role.value != "operator":
-        owned = {row for row in _owned_job_ids(session, principal.user_id)}
-        views = [view for view in views if view.id in owned]
-    return [view.to_dict() for view in views[:50]]
+    """The newest jobs; operators see all, others see their own."""
+    owner = None if principal.role.value == "operator" else principal.user_id
+    return [view.to_dict() for view in list_jobs(session, kind=kind, owner_id=owner)]
 
 
 @router.get("/jobs/{job_id}")
 def job(job_id: str, session: SessionDep, principal: AnyUser) -> dict[str, Any]:
     """One job's status, progress, result and error."""
     view = get_job(session, job_id)
-    if principal.role.value != "operator" and job_id not in _owned_job_ids(
-        session, principal.user_id
-    ):
-        raise ForbiddenError("this job belongs to another user")
+    if principal.role.value != "operator":
+        owner = session.scalar(select(JobRow.owner_id).where(JobRow.id == job_id))
+        if owner != principal.user_id:
+            raise ForbiddenError("this job belongs to another user", hint="use your own job ids")
     return view.to_dict()
-
-
-def _owned_job_ids(session: SessionDep, user_id: int) -> set[str]:
-    from sqlalchemy import select
-
-    from hostcity.core.tables import JobRow
-
-    return set(session.scalars(select(JobRow.id).where(JobRow.owner_id == user_id)))

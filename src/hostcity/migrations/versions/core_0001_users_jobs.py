@@ -27,9 +27,8 @@ def upgrade() -> None:
         sa.Column("venue_id", sa.String(100), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_users"),
-        sa.UniqueConstraint("token_hash", name="uq_users_token_hash"),
     )
-    op.create_index("ix_users_token_hash", "users", ["token_hash"])
+    op.create_index("ix_users_token_hash", "users", ["token_hash"], unique=True)
     op.create_table(
         "jobs",
         sa.Column("id", sa.String(36), nullable=False),
@@ -45,8 +44,9 @@ def upgrade() -> None:
         sa.Column("started_at", UTCDateTime(), nullable=True),
         sa.Column("finished_at", UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_jobs"),
-        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name="fk_jobs_owner_id_users",
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name="fk_jobs_owner_id_users", ondelete="SET NULL"
+        ),
     )
     op.create_index("ix_jobs_kind", "jobs", ["kind"])
     op.create_index("ix_jobs_status", "jobs", ["status"])
