@@ -36,16 +36,16 @@ def test_kill_9_mid_write_keeps_every_committed_row(tmp_path: Path) -> None:
     engine = create_db_engine(url)
     upgrade(engine)
     engine.dispose()
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, url], stdout=subprocess.PIPE, text=True
-    )
-    assert writer.stdout is not None
     committed = 0
-    deadline = time.monotonic() + 30
-    while committed < 40 and time.monotonic() < deadline:
-        committed = int(writer.stdout.readline())
-    writer.send_signal(signal.SIGKILL)
-    writer.wait()
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITER, url], stdout=subprocess.PIPE, text=True
+    ) as writer:
+        assert writer.stdout is not None
+        deadline = time.monotonic() + 30
+        while committed < 40 and time.monotonic() < deadline:
+            committed = int(writer.stdout.readline())
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
     assert committed >= 40
 
     engine = create_db_engine(url)
