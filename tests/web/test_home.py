@@ -1,0 +1,45 @@
+"""The home page renders, shows the platform's health, and a token logs in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.web.conftest import OUTPUT_DIR, LiveServer, login
+
+
+def test_home_page_renders_with_every_pillar(page: Any, live_server: LiveServer) -> None:
+    page.goto(live_server.url)
+    page.wait_for_selector("#health.ok")
+    assert "database sqlite" in page.inner_text("#health")
+    for pillar in ("brain", "pass", "replay"):
+        assert page.is_visible(f"#card-{pillar}")
+
+
+def test_login_with_the_demo_token_form(page: Any, live_server: LiveServer) -> None:
+    page.goto(live_server.url)
+    page.fill("#token-input", live_server.tokens["operator"])
+    page.click("#login-form button")
+    page.wait_for_selector("#who-name")
+    assert "demo operator" in page.inner_text("#who-name")
+    assert "operator" in page.inner_text("#welcome")
+    page.screenshot(path=str(OUTPUT_DIR / "home-logged-in.png"))
+    assert (OUTPUT_DIR / "home-logged-in.png").stat().st_size > 10_000
+
+
+def test_login_link_and_bad_token(page: Any, live_server: LiveServer) -> None:
+    login(page, live_server, "fan")
+    assert "(fan)" in page.inner_text("#who-name")
+    page.click("#who-name button")
+    page.fill("#token-input", "hc_wrong")
+    page.click("#login-form button")
+    page.wait_for_selector("#toast.error")
+    assert "Login failed" in page.inner_text("#toast")
+
+
+def test_each_pillar_page_opens(page: Any, live_server: LiveServer) -> None:
+    login(page, live_server)
+    for pillar, title in (("brain", "City Brain"), ("pass", "Smart Pass"),
+                          ("replay", "Replay Studio")):
+        page.click(f"#nav a[data-page={pillar}]")
+        page.wait_for_selector(f"main[data-page={pillar}] h1")
+        assert page.inner_text("main h1") == title
