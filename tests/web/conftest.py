@@ -53,7 +53,11 @@ def find_chromium() -> str:
     """The Chromium binary to drive; fails (never skips) with how to install one."""
     override = os.environ.get("HOSTCITY_CHROMIUM")
     candidates = [override] if override else []
-    candidates += [*CHROMIUM_CANDIDATES, shutil.which("chromium") or "", shutil.which("chrome") or ""]
+    candidates += [
+        *CHROMIUM_CANDIDATES,
+        shutil.which("chromium") or "",
+        shutil.which("chrome") or "",
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return candidate
@@ -86,8 +90,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env["HOSTCITY_BRAIN__TWIN_SPEED"] = "30"
     with log_file.open("w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "hostcity", "--data-dir", str(data_dir), "demo",
-             "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "hostcity",
+                "--data-dir",
+                str(data_dir),
+                "demo",
+                "--port",
+                str(port),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

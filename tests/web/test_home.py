@@ -38,8 +38,11 @@ def test_login_link_and_bad_token(page: Any, live_server: LiveServer) -> None:
 
 def test_each_pillar_page_opens(page: Any, live_server: LiveServer) -> None:
     login(page, live_server)
-    for pillar, title in (("brain", "City Brain"), ("pass", "Smart Pass"),
-                          ("replay", "Replay Studio")):
+    for pillar, title in (
+        ("brain", "City Brain"),
+        ("pass", "Smart Pass"),
+        ("replay", "Replay Studio"),
+    ):
         page.click(f"#nav a[data-page={pillar}]")
         page.wait_for_selector(f"main[data-page={pillar}] h1")
         assert page.inner_text("main h1") == title

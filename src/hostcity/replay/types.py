@@ -77,7 +77,9 @@ class CameraSet:
             if cam.name == name:
                 return cam
         known = ", ".join(c.name for c in self.cameras)
-        raise NotFoundError(f"set {self.name!r} has no camera {name!r}", hint=f"use one of: {known}")
+        raise NotFoundError(
+            f"set {self.name!r} has no camera {name!r}", hint=f"use one of: {known}"
+        )
 
     @property
     def start_s(self) -> float:
