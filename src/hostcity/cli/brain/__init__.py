@@ -2,9 +2,12 @@
 
 import typer
 
-from hostcity.cli.brain import control, twin, forecast
+from hostcity.cli.brain import control, forecast, twin
 
-app = typer.Typer(help="City Brain: traffic twin, signal control, incidents, emergencies, forecasts.", no_args_is_help=True)
+app = typer.Typer(
+    help="City Brain: traffic twin, signal control, incidents, emergencies, forecasts.",
+    no_args_is_help=True,
+)
 control.register(app)
 twin.register(app)
 forecast.register(app)

@@ -2,9 +2,11 @@
 
 import typer
 
-from hostcity.cli.smartpass import faces, events, transit
+from hostcity.cli.smartpass import events, faces, transit
 
-app = typer.Typer(help="Smart Pass: face gates, athletes and agendas, trips, venue egress.", no_args_is_help=True)
+app = typer.Typer(
+    help="Smart Pass: face gates, athletes and agendas, trips, venue egress.", no_args_is_help=True
+)
 faces.register(app)
 events.register(app)
 transit.register(app)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from hostcity.api.routes.brain import control, twin, forecast
+from hostcity.api.routes.brain import control, forecast, twin
 
 router = APIRouter(prefix="/api/brain")
 router.include_router(control.router)

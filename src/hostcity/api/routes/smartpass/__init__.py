@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from hostcity.api.routes.smartpass import faces, events, transit
+from hostcity.api.routes.smartpass import events, faces, transit
 
 router = APIRouter(prefix="/api/pass")
 router.include_router(faces.router)
