@@ -76,7 +76,7 @@ def _free_port() -> int:
 
 def _read_tokens(log_file: Path) -> dict[str, str]:
     text = log_file.read_text(errors="replace")
-    return {role: token for role, token in re.findall(r"(\w+) token:\s+(hc_\S+)", text)}
+    return dict(re.findall(r"(\w+) token:\s+(hc_\S+)", text))
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,12 @@
-"""Wires the brain pillar into the platform: each feature registers its services, jobs and workers."""
+"""Wires the brain pillar into the platform: each feature registers services, jobs, workers."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from hostcity.brain.control import setup as control_setup
-from hostcity.brain.twin import setup as twin_setup
 from hostcity.brain.forecast import setup as forecast_setup
+from hostcity.brain.twin import setup as twin_setup
 
 if TYPE_CHECKING:
     from hostcity.core.platform import Platform

@@ -1,4 +1,4 @@
-"""Wires the replay pillar into the platform: each feature registers its services, jobs and workers."""
+"""Wires the replay pillar into the platform: each feature registers services, jobs, workers."""
 
 from __future__ import annotations
 

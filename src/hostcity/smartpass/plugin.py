@@ -1,11 +1,11 @@
-"""Wires the smartpass pillar into the platform: each feature registers its services, jobs and workers."""
+"""Wires the smartpass pillar into the platform: each feature registers services, jobs, workers."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hostcity.smartpass.faces import setup as faces_setup
 from hostcity.smartpass.events import setup as events_setup
+from hostcity.smartpass.faces import setup as faces_setup
 from hostcity.smartpass.transit import setup as transit_setup
 
 if TYPE_CHECKING:

@@ -1,1 +1,1 @@
-"""Signal control: scenarios, the controller family (fixed, actuated, max-pressure, hostcity) and evaluation."""
+"""Signal control: scenarios, controllers (fixed, actuated, max-pressure, hostcity), evaluation."""

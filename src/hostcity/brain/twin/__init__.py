@@ -1,1 +1,1 @@
-"""The live traffic twin: SUMO in a background worker, detectors, NGSI-LD observation ingestion, the live map."""
+"""The live traffic twin: SUMO in the background, detectors, NGSI-LD ingestion, the live map."""

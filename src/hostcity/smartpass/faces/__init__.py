@@ -1,1 +1,1 @@
-"""Face enrolment and gate verification: quality checks, dlib templates encrypted at rest, 1:1 and 1:N."""
+"""Smart Pass faces: enrolment with quality checks, encrypted templates, 1:1 and 1:N gates."""
