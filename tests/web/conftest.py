@@ -160,3 +160,10 @@ def login(page: Any, server: LiveServer, role: str = "operator") -> None:
     """Open the UI logged in with the demo token for ``role``, through the login link."""
     page.goto(f"{server.url}/#login={server.tokens[role]}")
     page.wait_for_selector("#who-name")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in tests/web as a browser test (deselect with -m 'not browser')."""
+    for item in items:
+        if "tests/web/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
