@@ -55,6 +55,7 @@ TABLE_MODULES = (
     "hostcity.smartpass.faces.adapters.tables",
     "hostcity.smartpass.events.adapters.tables",
     "hostcity.smartpass.transit.adapters.tables",
+    "hostcity.smartpass.egress.adapters.tables",
     "hostcity.replay.recordings.adapters.tables",
     "hostcity.replay.clips.adapters.tables",
 )

@@ -2,7 +2,7 @@
 
 import typer
 
-from hostcity.cli.smartpass import events, faces, transit
+from hostcity.cli.smartpass import egress, events, faces, transit
 
 app = typer.Typer(
     help="Smart Pass: face gates, athletes and agendas, trips, venue egress.", no_args_is_help=True
@@ -10,3 +10,4 @@ app = typer.Typer(
 faces.register(app)
 events.register(app)
 transit.register(app)
+egress.register(app)

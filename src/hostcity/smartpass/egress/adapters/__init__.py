@@ -1,0 +1,1 @@
+"""Adapters of the egress feature: JuPedSim and the database."""
