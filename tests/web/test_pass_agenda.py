@@ -1,0 +1,32 @@
+"""The agenda tab in a browser: search, follow, see the agenda with its flags, get the .ics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.web.conftest import LiveServer, login
+
+
+def test_follow_an_athlete_and_download_the_agenda(page: Any, live_server: LiveServer) -> None:
+    login(page, live_server, "fan")
+    page.goto(f"{live_server.url}/#pass/agenda")
+    page.wait_for_selector("#athlete-search")
+    page.fill("#athlete-search", "ELODIE lefevre")
+    page.wait_for_selector("#athlete-results .athlete")
+    button = page.locator("#athlete-results button[id^='follow-']").first
+    button_id = button.get_attribute("id")
+    button.click()
+    page.wait_for_selector(f"#{button_id}:has-text('Following')")
+    page.wait_for_selector("#agenda li")
+    items = page.locator("#agenda li")
+    assert items.count() == 3  # Big Air qualification and final, 1500 m
+    # The 1500 m starts 15 min after the Big Air qualification ends, across town.
+    assert page.locator("#agenda li[data-reachable='false']").count() >= 1
+    assert "cannot reach in time" in page.inner_text("#agenda")
+    with page.expect_download() as download_info:
+        page.click("#agenda-ics")
+    path = Path(download_info.value.path())
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("BEGIN:VCALENDAR")
+    assert text.count("BEGIN:VEVENT") == 3
