@@ -17,6 +17,7 @@ from hostcity.core.platform import Platform, open_platform
 from hostcity.core.settings import Settings, load_settings
 
 TEST_SECRET = "test-secret-key-0123456789abcdef"
+pytest_plugins = ["tests.browser_harness"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.web.conftest import OUTPUT_DIR, LiveServer, login
+from tests.browser_harness import OUTPUT_DIR, LiveServer, login
 
 
 def test_home_page_renders_with_every_pillar(page: Any, live_server: LiveServer) -> None:

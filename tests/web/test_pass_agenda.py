@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.web.conftest import LiveServer, login
+from tests.browser_harness import LiveServer, login
 
 
 def test_follow_an_athlete_and_download_the_agenda(page: Any, live_server: LiveServer) -> None:

@@ -75,7 +75,13 @@ def run_server(settings: Settings, platform: Platform) -> None:
     from hostcity.api.app import create_app
 
     app = create_app(settings, platform=platform)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning")
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
+    )
     try:
         uvicorn.Server(config).run()
     finally:

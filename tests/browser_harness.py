@@ -1,4 +1,9 @@
-"""Browser test harness: starts ``hostcity demo`` on a free port and drives headless Chromium."""
+"""Browser test harness: starts ``hostcity demo`` on a free port and drives headless Chromium.
+
+Loaded as a pytest plugin by tests/conftest.py, so every test directory shares one demo
+server and one browser per session. Tests that use ``page`` or ``browser`` are marked
+``browser`` (deselect them with ``-m 'not browser'``).
+"""
 
 from __future__ import annotations
 
@@ -163,7 +168,7 @@ def login(page: Any, server: LiveServer, role: str = "operator") -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in tests/web as a browser test (deselect with -m 'not browser')."""
+    """Mark every test that drives a browser (deselect with -m 'not browser')."""
     for item in items:
-        if "tests/web/" in str(item.fspath).replace("\\", "/"):
+        if {"page", "browser", "live_server"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)

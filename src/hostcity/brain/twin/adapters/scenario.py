@@ -1,0 +1,102 @@
+"""Finds the scenario loader and the signal-control loop of ``brain.control`` when installed."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import itertools
+from pathlib import Path
+from typing import Any
+
+from hostcity.brain.twin.adapters.sumo_twin import (
+    ControlFactory,
+    ControlHook,
+    ScenarioLike,
+    SumoTwinRun,
+)
+from hostcity.core.errors import DependencyError, InputError
+from hostcity.core.settings import Settings
+
+
+def load_scenario(spec: str, workdir: Path, *, seed: int) -> ScenarioLike:
+    """Build the scenario named by ``spec`` ('demo' or a path) with ``brain.control``'s loader.
+
+    Raises:
+        DependencyError: when the scenario loader is not installed.
+        InputError: for a bad scenario (raised by the loader).
+    """
+    try:
+        module: Any = importlib.import_module("hostcity.brain.control.scenario")
+    except ModuleNotFoundError as exc:
+        raise DependencyError(
+            "the scenario loader (hostcity.brain.control.scenario) is not installed",
+            hint="install a HostCity build with the brain control feature",
+        ) from exc
+    scenario: ScenarioLike = module.load_scenario(spec, workdir, seed=seed)
+    return scenario
+
+
+def control_factory() -> ControlFactory | None:
+    """A factory of ``brain.control``'s ControlLoop on the running libsumo, if installed.
+
+    Every junction starts on its fixed program; the twin then applies the chosen controllers.
+    """
+    try:
+        module: Any = importlib.import_module("hostcity.brain.control.adapters.sumo_loop")
+    except ModuleNotFoundError:
+        return None
+    loop_class = getattr(module, "ControlLoop", None)
+    if loop_class is None:
+        return None
+
+    def make_loop(sumo: Any) -> ControlHook:
+        loop: ControlHook = loop_class(sumo, "fixed")
+        return loop
+
+    return make_loop
+
+
+def sumo_run_factory(
+    settings: Settings, *, backend: str = "libsumo", begin_s: float | None = None
+) -> Any:
+    """A factory of SUMO runs of ``settings.brain.scenario``, a new seed on each run.
+
+    Args:
+        settings: Scenario, seed, detector interval and data directory come from here.
+        backend: 'libsumo' (in this process) or 'traci' (SUMO as a child process).
+        begin_s: Start the scenario here instead of at its own begin (to watch a peak).
+    """
+    workdir = settings.data_dir / "twin"
+    seeds = itertools.count(settings.brain.seed)
+
+    def make_run() -> SumoTwinRun:
+        seed = next(seeds)
+        scenario = load_scenario(settings.brain.scenario, workdir / "scenario", seed=seed)
+        if begin_s is not None:
+            scenario = _starting_at(scenario, begin_s)
+        return SumoTwinRun(
+            scenario,
+            workdir=workdir,
+            interval_s=settings.brain.detector_interval_s,
+            seed=seed,
+            control_factory=control_factory(),
+            backend=backend,
+        )
+
+    return make_run
+
+
+def _starting_at(scenario: ScenarioLike, begin_s: float) -> ScenarioLike:
+    """``scenario`` started at ``begin_s``.
+
+    Raises:
+        InputError: when ``begin_s`` is outside the scenario's window.
+    """
+    if not scenario.begin_s <= begin_s < scenario.end_s:
+        raise InputError(
+            f"begin {begin_s:g} s is outside scenario {scenario.name!r} "
+            f"({scenario.begin_s:g}-{scenario.end_s:g} s)",
+            hint="pick a begin inside the scenario's window",
+        )
+    changed: ScenarioLike = dataclasses.replace(scenario, begin_s=begin_s)  # type: ignore[type-var]
+    return changed

@@ -1,0 +1,99 @@
+"""Observation storage: insert a validated batch, read recent and latest observations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from hostcity.brain.twin.adapters.tables import ObservationRow
+from hostcity.brain.twin.types import Observation
+
+
+def _to_row(observation: Observation) -> ObservationRow:
+    return ObservationRow(
+        detector_id=observation.detector_id,
+        observed_from=observation.observed_from,
+        observed_to=observation.observed_to,
+        intensity_veh=observation.intensity_veh,
+        flow_veh_per_h=observation.flow_veh_per_h,
+        occupancy=observation.occupancy,
+        speed_mps=observation.speed_mps,
+        lane_id=observation.lane_id,
+        road_segment=observation.road_segment,
+        lon=observation.lon,
+        lat=observation.lat,
+        source=observation.source,
+    )
+
+
+def _from_row(row: ObservationRow) -> Observation:
+    return Observation(
+        detector_id=row.detector_id,
+        observed_from=row.observed_from,
+        observed_to=row.observed_to,
+        intensity_veh=row.intensity_veh,
+        flow_veh_per_h=row.flow_veh_per_h,
+        occupancy=row.occupancy,
+        speed_mps=row.speed_mps,
+        lane_id=row.lane_id,
+        road_segment=row.road_segment,
+        lon=row.lon,
+        lat=row.lat,
+        source=row.source,
+    )
+
+
+def insert_observations(session: Session, observations: Iterable[Observation]) -> int:
+    """Add every observation to ``session``; the caller's transaction commits them together."""
+    rows = [_to_row(o) for o in observations]
+    session.add_all(rows)
+    session.flush()
+    return len(rows)
+
+
+def recent_observations(
+    session: Session, *, detector_id: str | None = None, limit: int = 50
+) -> list[Observation]:
+    """The newest observations first, of one detector or of all."""
+    query = select(ObservationRow)
+    if detector_id is not None:
+        query = query.where(ObservationRow.detector_id == detector_id)
+    query = query.order_by(ObservationRow.observed_to.desc(), ObservationRow.id.desc()).limit(limit)
+    return [_from_row(row) for row in session.scalars(query)]
+
+
+def latest_per_detector(session: Session, *, limit: int = 5000) -> list[Observation]:
+    """Each detector's newest observation, ordered by detector id."""
+    newest = (
+        select(ObservationRow.detector_id, func.max(ObservationRow.id).label("last_id"))
+        .group_by(ObservationRow.detector_id)
+        .subquery()
+    )
+    query = (
+        select(ObservationRow)
+        .join(newest, ObservationRow.id == newest.c.last_id)
+        .order_by(ObservationRow.detector_id)
+        .limit(limit)
+    )
+    return [_from_row(row) for row in session.scalars(query)]
+
+
+def count_observations(session: Session, *, detector_id: str | None = None) -> int:
+    """How many observations are stored, of one detector or of all."""
+    query = select(func.count()).select_from(ObservationRow)
+    if detector_id is not None:
+        query = query.where(ObservationRow.detector_id == detector_id)
+    return int(session.scalar(query) or 0)
+
+
+def delete_before(session: Session, *, source: str, received_before: datetime) -> int:
+    """Delete observations of ``source`` received before ``received_before``; returns how many."""
+    result = session.execute(
+        delete(ObservationRow).where(
+            ObservationRow.source == source, ObservationRow.received_at < received_before
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

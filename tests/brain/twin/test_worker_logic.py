@@ -1,0 +1,149 @@
+"""The twin worker's own logic on a scripted run: clock, controllers, failures, no SUMO."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+
+import pytest
+
+from hostcity.brain.twin.service import TwinService
+from hostcity.brain.twin.types import (
+    DetectorReading,
+    DetectorSpec,
+    Kpis,
+    LiveState,
+    NetworkGeometry,
+)
+from hostcity.brain.twin.worker import TwinWorker
+from hostcity.core.errors import DependencyError
+from hostcity.core.platform import Platform
+from hostcity.core.timeutil import utcnow
+
+
+class ScriptedRun:
+    """A run of ``length_s`` simulated seconds with one loop that counts 3 vehicles a minute."""
+
+    interval_s = 60.0
+    begin_s = 100.0
+
+    def __init__(self, length_s: float = 120.0, *, control: bool = True) -> None:
+        self.length_s = length_s
+        self.network: NetworkGeometry | None = None
+        self.detectors = [DetectorSpec("loop", "J", "e_0", "e", 0, 50.0)]
+        self.control_problem = None if control else "signal control is not installed"
+        self.now = self.begin_s
+        self.applied: list[tuple[str, str]] = []
+        self.closed = False
+
+    def open(self) -> None:
+        self.network = NetworkGeometry([], [], ["J", "K"], (0, 0, 1, 1))
+
+    def step(self) -> float:
+        self.now += 1
+        return self.now
+
+    def finished(self) -> bool:
+        return self.now >= self.begin_s + self.length_s
+
+    def read_detectors(self, begin_s: float, end_s: float) -> list[DetectorReading]:
+        return [DetectorReading("loop", begin_s, end_s, 3, 5.0, 9.0)]
+
+    def snapshot(self, controllers: dict[str, str]) -> LiveState:
+        return LiveState(self.now, utcnow(), Kpis(1, 9.0, 0.0), {}, {"J": "Gr"}, controllers)
+
+    def set_controller(self, tls_id: str, name: str) -> None:
+        if self.control_problem and name != "fixed":
+            raise DependencyError(self.control_problem)
+        self.applied.append((tls_id, name))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _wait_for(check: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def _service(platform: Platform) -> TwinService:
+    service: TwinService = platform.service("brain.twin")
+    return service
+
+
+def test_runs_follow_each_other_on_one_clock(platform: Platform) -> None:
+    runs: list[ScriptedRun] = []
+
+    def make_run() -> ScriptedRun:
+        runs.append(ScriptedRun())
+        return runs[-1]
+
+    service = _service(platform)
+    worker = TwinWorker(service, make_run, scenario="scripted", speed=1e6)
+    worker.start()
+    try:
+        _wait_for(lambda: worker.status.runs >= 2)
+    finally:
+        worker.stop()
+    assert all(run.closed for run in runs)
+    windows = sorted((o.observed_from, o.observed_to) for o in service.recent(limit=1000))
+    assert len(windows) >= 4
+    for (_, previous_end), (start, end) in itertools.pairwise(windows):
+        assert start >= previous_end
+        assert (end - start).total_seconds() == 60
+    assert {round(o.flow_veh_per_h or 0) for o in service.recent(limit=1000)} == {180}
+
+
+def test_default_controller_is_applied_and_switches_reach_the_run(platform: Platform) -> None:
+    run = ScriptedRun(length_s=1e9)
+    worker = TwinWorker(
+        _service(platform), lambda: run, scenario="s", speed=50.0, default_controller="hostcity"
+    )
+    worker.start()
+    try:
+        _wait_for(lambda: worker.status.state == "running")
+        assert worker.controllers() == {"J": "hostcity", "K": "hostcity"}
+        worker.set_controller("K", "max-pressure")
+        _wait_for(lambda: ("K", "max-pressure") in run.applied)
+    finally:
+        worker.stop()
+    assert run.applied[:2] == [("J", "hostcity"), ("K", "hostcity")]
+
+
+def test_without_signal_control_junctions_fall_back_to_fixed(platform: Platform) -> None:
+    run = ScriptedRun(length_s=1e9, control=False)
+    worker = TwinWorker(
+        _service(platform), lambda: run, scenario="s", speed=50.0, default_controller="hostcity"
+    )
+    worker.start()
+    try:
+        _wait_for(lambda: worker.status.state.startswith("running"))
+        assert "signal control is not installed" in worker.status.state
+        assert worker.controllers() == {"J": "fixed", "K": "fixed"}
+        assert worker.available_controllers() == ["fixed"]
+        with pytest.raises(DependencyError):
+            worker.set_controller("J", "hostcity")
+    finally:
+        worker.stop()
+
+
+def test_a_failure_while_making_the_run_is_retried(platform: Platform) -> None:
+    attempts = {"n": 0}
+
+    def make_run() -> ScriptedRun:
+        attempts["n"] += 1
+        if attempts["n"] == 1:
+            raise DependencyError("scenario loader missing")
+        return ScriptedRun()
+
+    worker = TwinWorker(_service(platform), make_run, scenario="s", speed=1e6, backoff_s=0.01)
+    worker.start()
+    try:
+        _wait_for(lambda: worker.status.runs >= 1)
+    finally:
+        worker.stop()
+    assert worker.status.restarts == 1
+    assert worker.status.last_error == "DependencyError: scenario loader missing"
