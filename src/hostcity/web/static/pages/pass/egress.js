@@ -7,7 +7,7 @@ function drawPlan(plan, route) {
   const xs = plan.areas.flatMap((a) => a.polygon.map((p) => p[0]));
   const ys = plan.areas.flatMap((a) => a.polygon.map((p) => p[1]));
   const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
-  const pad = 4;
+  const pad = 9;
   // Plans are in metres with y pointing north: flip y for the screen.
   const pt = ([x, y]) => `${(x - minX + pad).toFixed(2)},${(maxY - y + pad).toFixed(2)}`;
   const onRoute = new Set(route ? route.path : []);
@@ -22,7 +22,9 @@ function drawPlan(plan, route) {
     const cx = a.polygon.reduce((s, p) => s + p[0], 0) / a.polygon.length;
     const cy = a.polygon.reduce((s, p) => s + p[1], 0) / a.polygon.length;
     const [x, y] = pt([cx, cy]).split(",");
-    return svg("text", { x, y, "font-size": 3, "text-anchor": "middle" }, a.id);
+    const small = a.kind === "exit";
+    return svg("text", { x, y: small ? Number(y) + 6 : y, "font-size": small ? 2.2 : 3,
+      "text-anchor": "middle" }, small ? a.name : a.id);
   });
   const children = [...shapes, ...labels];
   if (route) {
