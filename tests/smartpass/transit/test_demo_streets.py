@@ -1,0 +1,88 @@
+"""The demo shuttle feed and walking along the demo city's streets (the net eclipse-sumo ships)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from hostcity.core.db import session_scope
+from hostcity.core.platform import Platform
+from hostcity.core.timeutil import utcnow
+from hostcity.smartpass.transit.adapters.streets import StreetWalk, demo_net_path
+from hostcity.smartpass.transit.demo import DEMO_LINES, demo_feed_files
+from hostcity.smartpass.transit.gtfs import parse_feed
+from hostcity.smartpass.transit.setup import seed_demo_feed
+from hostcity.smartpass.transit.types import LatLon
+from hostcity.smartpass.transit.walking import crow_m
+
+ARENA = LatLon(52.43282, 13.51832)
+BIG_AIR = LatLon(52.43232, 13.54575)
+
+
+@pytest.fixture(scope="module")
+def streets() -> StreetWalk:
+    return StreetWalk(demo_net_path())
+
+
+def test_street_walks_are_longer_than_the_crow_flies_but_plausible(streets: StreetWalk) -> None:
+    stops = np.array([s[1:] for _, places in DEMO_LINES for s in places])
+    along = streets.walk_m(ARENA.lat, ARENA.lon, stops[:, 0], stops[:, 1], 5000.0)
+    crow = crow_m(ARENA.lat, ARENA.lon, stops[:, 0], stops[:, 1])
+    assert np.all(np.isfinite(along))
+    assert np.all(along >= crow - 1.0)
+    assert np.median(along / np.maximum(crow, 1.0)) < 3.0
+
+
+def test_street_walks_beyond_the_limit_are_infinite(streets: StreetWalk) -> None:
+    far = streets.walk_m(
+        ARENA.lat, ARENA.lon, np.array([BIG_AIR.lat]), np.array([BIG_AIR.lon]), 500.0
+    )
+    assert np.isinf(far[0])
+
+
+def test_points_off_the_network_walk_straight(streets: StreetWalk) -> None:
+    # 2 km south of the network: no junction within the snapping range
+    dist = streets.walk_m(52.40, 13.52, np.array([52.401]), np.array([13.52]), 5000.0)
+    assert dist[0] == pytest.approx(
+        float(crow_m(52.40, 13.52, np.array([52.401]), np.array([13.52]))[0]) * 1.3
+    )
+
+
+def test_demo_feed_is_valid_and_runs_around_today() -> None:
+    today = utcnow().date()
+    feed = parse_feed(demo_feed_files(today))
+    assert feed.timezone == "Europe/Berlin"
+    assert len(feed.routes) == len(DEMO_LINES)
+    assert all(s.name for s in feed.stops.values())
+
+
+def test_demo_seeder_makes_journeys_between_venues_work(platform: Platform) -> None:
+    lines = seed_demo_feed(platform)
+    assert "HostCity Shuttles" in lines[0]
+    tomorrow = utcnow().date() + timedelta(days=1)
+    depart = datetime.combine(tomorrow, time(10, 0), ZoneInfo("Europe/Berlin"))
+    with session_scope(platform.session_factory) as session:
+        result = platform.service("transit").journeys(session, ARENA, BIG_AIR, depart)
+    assert result["walking"] == "street-network"
+    journeys = result["journeys"]
+    assert journeys
+    assert any(leg["mode"] == "ride" for leg in journeys[-1]["legs"])
+    assert journeys[-1]["arrive"] < journeys[0]["arrive"] or len(journeys) == 1
+
+
+def test_street_path_runs_from_start_to_end_along_junctions(streets: StreetWalk) -> None:
+    start, end = (ARENA.lat, ARENA.lon), (BIG_AIR.lat, BIG_AIR.lon)
+    points = streets.path(start, end)
+    assert points[0] == list(start)
+    assert points[-1] == list(end)
+    assert len(points) >= 10
+    hops = [
+        float(crow_m(a[0], a[1], np.array([b[0]]), np.array([b[1]]))[0])
+        for a, b in pairwise(points)
+    ]
+    along = streets.walk_m(start[0], start[1], np.array([end[0]]), np.array([end[1]]), 5000.0)
+    assert sum(hops) <= along[0] + 1.0
