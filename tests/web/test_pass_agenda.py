@@ -30,3 +30,14 @@ def test_follow_an_athlete_and_download_the_agenda(page: Any, live_server: LiveS
     text = path.read_text(encoding="utf-8")
     assert text.startswith("BEGIN:VCALENDAR")
     assert text.count("BEGIN:VEVENT") == 3
+    # Each later session links a suggested trip from the previous venue; open one.
+    trip = page.locator("#agenda a.agenda-trip").first
+    trip.wait_for()
+    trip.click()
+    page.wait_for_selector("#trip-results li, #trip-results .journey, #trip-error, #trip-none")
+    assert page.input_value("#trip-from") != ""
+    # And after the session, the quickest way out of the venue.
+    page.goto(f"{live_server.url}/#pass/exit")
+    page.wait_for_selector("#exit-section option", state="attached")
+    page.click("#exit-find")
+    page.wait_for_selector("#exit-path")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from hostcity.api.deps import AnyUser, Fan, PlatformDep, SessionDep
 from hostcity.core.timeutil import utcnow
+from hostcity.smartpass.agenda_trips import suggest_trip
 from hostcity.smartpass.events import service
 from hostcity.smartpass.events.adapters import store
 from hostcity.smartpass.events.agenda import item_to_dict
@@ -119,6 +120,9 @@ def agenda(session: SessionDep, platform: PlatformDep, fan: Fan) -> dict[str, An
     """Every session of what the caller follows, in order, with reachability and changes."""
     model = _travel_model(platform)
     items = [item_to_dict(i) for i in service.agenda(session, fan.user_id, model)]
+    transit = platform.service("transit")
+    for item in items:
+        item["trip"] = suggest_trip(transit, session, item)
     return {
         "items": items,
         "changed": sum(1 for i in items if i["changes"]),

@@ -170,7 +170,16 @@ export function renderAgenda(el, ctx) {
         `${hhmm(item.start_local)}–${hhmm(item.end_local)} `), `${item.discipline}: ${item.phase}`,
       item.medal ? h("span", { class: "ok medal" }, " · medal") : "",
       h("div", { class: "muted" }, `${item.venue.name} (${item.timezone}) · ${item.reasons.join(", ")}`),
-      ...flags, ...changes);
+      ...flags, tripLine(item), ...changes);
+  }
+
+  // The suggested trip from the previous session's venue, linked to the Trips tab.
+  function tripLine(item) {
+    if (!item.trip) return "";
+    const link = h("a", { href: item.trip.link, id: `agenda-trip-${item.session_id}`, class: "agenda-trip" },
+      item.trip.error ? "plan a trip" : `trip: leave ${hhmm(item.trip.depart)}, arrive ${hhmm(item.trip.arrive)}` +
+        ` (${item.trip.modes.join(" + ")}${item.trip.transfers ? `, ${item.trip.transfers} change` : ""})`);
+    return h("div", { class: "muted" }, "🚌 ", link, item.trip.error ? ` — ${item.trip.error}` : "");
   }
 
   async function downloadIcs() {
