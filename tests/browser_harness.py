@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"page", "browser", "live_server"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+
+
+@contextmanager
+def screenshot_page(
+    browser: Any, screenshot: str, viewport: tuple[int, int] = (1400, 900)
+) -> Iterator[Any]:
+    """A page of the shared browser; saves ``screenshot`` under test-output/ and fails the
+    test on JavaScript errors. For feature tests that serve their own app."""
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True
+    )
+    new_page = context.new_page()
+    errors: list[str] = []
+    new_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield new_page
+    finally:
+        OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+        new_page.screenshot(path=str(OUTPUT_DIR / screenshot), full_page=True)
+        context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"

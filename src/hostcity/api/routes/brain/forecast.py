@@ -1,7 +1,71 @@
-"""Routes of the forecast feature."""
+"""Routes of the forecast feature: live forecasts per detector and the models behind them."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from hostcity.api.deps import AnyUser, Operator, PlatformDep
+from hostcity.brain.forecast.service import ForecastService
+from hostcity.brain.forecast.setup import SERVICE
 
 router = APIRouter(tags=["brain: forecast"])
+
+
+class TrainBody(BaseModel):
+    """Files to train on (paths on the server) and an optional budget."""
+
+    data: str | None = None
+    graph: str | None = None
+    store_days: float | None = None
+    start: str | None = None
+    max_epochs: int | None = None
+    max_seconds: float | None = None
+    threads: int | None = None
+
+
+def _service(platform: PlatformDep) -> ForecastService:
+    service: ForecastService = platform.service(SERVICE)
+    return service
+
+
+@router.get("/forecasts")
+def get_forecasts(
+    platform: PlatformDep,
+    _user: AnyUser,
+    detector: str | None = Query(None, description="detector id; omit for every detector"),
+) -> dict[str, Any]:
+    """The next 12 five-minute steps of flow (and speed) with an uncertainty band.
+
+    Without ``detector``: every detector id and where congestion is expected this hour.
+    """
+    service = _service(platform)
+    if detector is None:
+        return service.overview()
+    return service.forecast(detector)
+
+
+@router.get("/forecasts/models")
+def get_models(platform: PlatformDep, _user: Operator) -> dict[str, Any]:
+    """Saved model bundles, newest first, with the one in use."""
+    from hostcity.brain.forecast.adapters import model_store
+
+    service = _service(platform)
+    found = model_store.versions(service.models_root)
+    return {
+        "in_use": service.select_version(),
+        "models": [model_store.read_metadata(service.models_root, v) for v in found],
+    }
+
+
+@router.post("/forecasts/train", status_code=202)
+def post_train(body: TrainBody, platform: PlatformDep, user: Operator) -> dict[str, str]:
+    """Queue a training job on benchmark files or the store; follow it at /api/jobs/{id}."""
+    from hostcity.brain.forecast.training import JOB_KIND, TrainRequest, load_request
+
+    request = TrainRequest.from_params(body.model_dump(exclude_none=True))
+    load_request(request, platform.session_factory)  # bad input fails now, not in the job
+    job_id = platform.jobs.submit(JOB_KIND, request.to_params(), owner_id=user.user_id)
+    return {"job_id": job_id}

@@ -1,0 +1,155 @@
+"""``ObservationHistory`` over the twin's observation table, in five-minute steps."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hostcity.brain.forecast.errors import ForecastDataError
+from hostcity.brain.forecast.types import FLOW, SPEED, STEP_S, FloatArray, SensorGraph, Series
+from hostcity.brain.twin.adapters.tables import ObservationRow
+from hostcity.core.db import session_scope
+from hostcity.core.timeutil import as_utc
+
+FEATURES = (FLOW, "occupancy", SPEED)
+NEIGHBOURS = 3
+
+
+def _bucket(moment: datetime) -> int:
+    return math.floor(as_utc(moment).timestamp() / STEP_S)
+
+
+def _bucket_time(bucket: int) -> datetime:
+    return datetime.fromtimestamp(bucket * STEP_S, tz=UTC)
+
+
+class StoreHistory:
+    """Observations of the store summed (flow, veh per 5 min) or averaged (occupancy, km/h)."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def detector_ids(self) -> list[str]:
+        """Every detector with observations, sorted."""
+        with session_scope(self.session_factory) as session:
+            query = select(ObservationRow.detector_id).distinct()
+            return sorted(session.scalars(query))
+
+    def latest_time(self) -> datetime | None:
+        """Start of the newest complete five-minute step."""
+        with session_scope(self.session_factory) as session:
+            newest = session.scalar(select(func.max(ObservationRow.observed_to)))
+        return None if newest is None else _bucket_time(_bucket(newest) - 1)
+
+    def earliest_time(self) -> datetime | None:
+        """Start of the oldest five-minute step."""
+        with session_scope(self.session_factory) as session:
+            oldest = session.scalar(select(func.min(ObservationRow.observed_to)))
+        return None if oldest is None else _bucket_time(_bucket(oldest))
+
+    def window(
+        self, detector_ids: list[str], start: datetime, steps: int, features: tuple[str, ...]
+    ) -> FloatArray:
+        """Observations (steps, N, F) from ``start``; 0 where nothing was measured."""
+        first = _bucket(start)
+        column = {d: i for i, d in enumerate(detector_ids)}
+        sums = np.zeros((steps, len(detector_ids), len(FEATURES)))
+        counts = np.zeros_like(sums)
+        with session_scope(self.session_factory) as session:
+            rows = session.execute(
+                select(
+                    ObservationRow.detector_id,
+                    ObservationRow.observed_from,
+                    ObservationRow.observed_to,
+                    ObservationRow.intensity_veh,
+                    ObservationRow.flow_veh_per_h,
+                    ObservationRow.occupancy,
+                    ObservationRow.speed_mps,
+                ).where(
+                    ObservationRow.observed_to >= _bucket_time(first),
+                    ObservationRow.observed_to < _bucket_time(first + steps),
+                    ObservationRow.detector_id.in_(detector_ids),
+                )
+            ).all()
+        for detector, t_from, t_to, counted, rate, occupancy, speed in rows:
+            k, n = _bucket(t_to) - first, column[detector]
+            if not 0 <= k < steps:
+                continue
+            count = counted
+            if count is None and rate is not None:
+                count = rate * (as_utc(t_to) - as_utc(t_from)).total_seconds() / 3600
+            for f, value in (
+                (0, count),
+                (1, occupancy),
+                (2, None if speed is None else speed * 3.6),
+            ):
+                if value is not None:
+                    sums[k, n, f] += value
+                    counts[k, n, f] += 1
+        means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+        values = np.concatenate([sums[..., :1], means[..., 1:]], axis=-1)
+        return values[..., [FEATURES.index(f) for f in features]]
+
+    def locations(self) -> dict[str, tuple[float, float]]:
+        """Longitude and latitude of each detector that reported one."""
+        with session_scope(self.session_factory) as session:
+            rows = session.execute(
+                select(ObservationRow.detector_id, ObservationRow.lon, ObservationRow.lat)
+                .where(ObservationRow.lon.is_not(None), ObservationRow.lat.is_not(None))
+                .distinct()
+            ).all()
+        return {
+            d: (float(lon), float(lat))
+            for d, lon, lat in rows
+            if lon is not None and lat is not None
+        }
+
+
+def series_from_store(history: StoreHistory, *, days: float | None = None) -> Series:
+    """Every detector's history as a series (the last ``days`` when given).
+
+    Raises:
+        ForecastDataError: when the store holds no observations.
+    """
+    latest, earliest = history.latest_time(), history.earliest_time()
+    ids = history.detector_ids()
+    if latest is None or earliest is None or not ids:
+        raise ForecastDataError(
+            "the observation store is empty",
+            hint="record history with the twin first, or pass --data and --graph",
+        )
+    if days is not None:
+        earliest = max(earliest, latest - timedelta(days=days))
+    steps = _bucket(latest) - _bucket(earliest) + 1
+    values = history.window(ids, earliest, steps, FEATURES)
+    return Series(values, tuple(ids), FEATURES, earliest)
+
+
+def graph_from_locations(history: StoreHistory, sensor_ids: tuple[str, ...]) -> SensorGraph:
+    """Each detector joined to its nearest located neighbours, with distances in metres.
+
+    Raises:
+        ForecastDataError: when fewer than two detectors have a location.
+    """
+    where = history.locations()
+    located = [i for i, d in enumerate(sensor_ids) if d in where]
+    if len(located) < 2:
+        raise ForecastDataError(
+            "the stored detectors have no locations to build a sensor graph from",
+            hint="pass a from,to,distance CSV with --graph",
+        )
+    pts = np.array([where[sensor_ids[i]] for i in located])
+    scale = np.array([111_320 * math.cos(math.radians(float(pts[:, 1].mean()))), 110_540])
+    xy = pts * scale
+    dist = np.linalg.norm(xy[:, None] - xy[None], axis=-1)
+    sources, targets, lengths = [], [], []
+    for a in range(len(located)):
+        for b in np.argsort(dist[a])[1 : NEIGHBOURS + 1]:
+            sources.append(located[a])
+            targets.append(located[int(b)])
+            lengths.append(float(dist[a, b]))
+    return SensorGraph(tuple(sources), tuple(targets), tuple(lengths))

@@ -1,0 +1,90 @@
+"""Where observation history comes from: a small protocol, and an in-memory implementation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import numpy as np
+
+from hostcity.brain.forecast.errors import ForecastDataError, UnknownDetectorError
+from hostcity.brain.forecast.types import FloatArray, Series
+from hostcity.core.timeutil import as_utc
+
+
+class ObservationHistory(Protocol):
+    """A store of detector observations at regular five-minute steps."""
+
+    def detector_ids(self) -> list[str]:
+        """Every detector with observations."""
+        ...
+
+    def latest_time(self) -> datetime | None:
+        """Start of the newest complete step, or None when there are no observations."""
+        ...
+
+    def window(
+        self, detector_ids: list[str], start: datetime, steps: int, features: tuple[str, ...]
+    ) -> FloatArray:
+        """Observations (steps, N, F) from ``start``; 0 where nothing was measured."""
+        ...
+
+
+class SeriesHistory:
+    """An ``ObservationHistory`` over a series held in memory (benchmark files, tests)."""
+
+    def __init__(self, series: Series) -> None:
+        self.series = series
+
+    def detector_ids(self) -> list[str]:
+        """Every detector of the series."""
+        return list(self.series.sensor_ids)
+
+    def latest_time(self) -> datetime | None:
+        """Time of the last step."""
+        return self.series.start + timedelta(seconds=(self.series.steps - 1) * self.series.step_s)
+
+    def window(
+        self, detector_ids: list[str], start: datetime, steps: int, features: tuple[str, ...]
+    ) -> FloatArray:
+        """Observations (steps, N, F); steps outside the series are 0.
+
+        Raises:
+            UnknownDetectorError: for a detector the series does not have.
+        """
+        index = {s: i for i, s in enumerate(self.series.sensor_ids)}
+        missing = [d for d in detector_ids if d not in index]
+        if missing:
+            raise UnknownDetectorError(
+                f"no history for detector(s) {', '.join(missing[:5])}",
+                hint="list detectors with GET /api/brain/forecasts",
+            )
+        columns = [index[d] for d in detector_ids]
+        feats = [self.series.feature_index(f) for f in features]
+        offset_s = (as_utc(start) - self.series.start).total_seconds()
+        first = round(offset_s / self.series.step_s)
+        out = np.zeros((steps, len(columns), len(features)))
+        for k in range(steps):
+            t = first + k
+            if 0 <= t < self.series.steps:
+                for j, f in enumerate(feats):
+                    if f is not None:
+                        out[k, :, j] = self.series.values[t, columns, f]
+        return out
+
+
+def recent_window(
+    history: ObservationHistory, detector_ids: list[str], steps: int, features: tuple[str, ...]
+) -> tuple[datetime, FloatArray]:
+    """The newest ``steps`` observations and the time of the first of them.
+
+    Raises:
+        ForecastDataError: when the store holds no observations yet.
+    """
+    latest = history.latest_time()
+    if latest is None:
+        raise ForecastDataError(
+            "the observation store is empty", hint="start the twin or load detector history"
+        )
+    start = latest - timedelta(minutes=5 * (steps - 1))
+    return start, history.window(detector_ids, start, steps, features)

@@ -1,0 +1,56 @@
+"""Masked error metrics: points where the truth is 0 (not measured) are left out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hostcity.brain.forecast.types import FloatArray
+
+HORIZONS_REPORTED = (3, 6, 12)
+
+
+def _masked(pred: FloatArray, truth: FloatArray) -> tuple[FloatArray, FloatArray]:
+    if pred.shape != truth.shape:
+        raise ValueError(f"prediction shape {pred.shape} differs from truth shape {truth.shape}")
+    mask = (truth != 0) & np.isfinite(truth)
+    return pred[mask], truth[mask]
+
+
+def masked_mae(pred: FloatArray, truth: FloatArray) -> float:
+    """Mean absolute error over points with a non-zero truth (NaN when there are none)."""
+    p, t = _masked(pred, truth)
+    return float(np.abs(p - t).mean()) if t.size else float("nan")
+
+
+def masked_rmse(pred: FloatArray, truth: FloatArray) -> float:
+    """Root mean squared error over points with a non-zero truth."""
+    p, t = _masked(pred, truth)
+    return float(np.sqrt(((p - t) ** 2).mean())) if t.size else float("nan")
+
+
+def masked_mape(pred: FloatArray, truth: FloatArray) -> float:
+    """Mean absolute percentage error (in percent) over points with a non-zero truth."""
+    p, t = _masked(pred, truth)
+    return float((np.abs(p - t) / np.abs(t)).mean() * 100) if t.size else float("nan")
+
+
+def score(pred: FloatArray, truth: FloatArray) -> dict[str, float]:
+    """MAE, RMSE and MAPE over all horizons, and MAE at horizons 3, 6 and 12.
+
+    Args:
+        pred: Predictions of shape (S, H, N), H >= 12.
+        truth: Observations of the same shape.
+    """
+    out = {
+        "mae": masked_mae(pred, truth),
+        "rmse": masked_rmse(pred, truth),
+        "mape": masked_mape(pred, truth),
+    }
+    for h in HORIZONS_REPORTED:
+        out[f"mae_h{h}"] = masked_mae(pred[:, h - 1], truth[:, h - 1])
+    return out
+
+
+def per_horizon_mae(pred: FloatArray, truth: FloatArray) -> list[float]:
+    """Masked MAE at each horizon."""
+    return [masked_mae(pred[:, h], truth[:, h]) for h in range(pred.shape[1])]

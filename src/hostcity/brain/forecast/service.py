@@ -1,0 +1,193 @@
+"""The live forecast service: loads the newest model that beats the baselines and forecasts."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hostcity.brain.forecast.adapters import model_store
+from hostcity.brain.forecast.bundle import ModelBundle
+from hostcity.brain.forecast.errors import UnknownDetectorError
+from hostcity.brain.forecast.history import ObservationHistory, recent_window
+from hostcity.brain.forecast.protocol import IN_STEPS, OUT_STEPS
+from hostcity.brain.forecast.types import FloatArray
+from hostcity.core.errors import NotFoundError
+
+HISTORY_SHOWN = 36
+
+
+class ForecastService:
+    """Forecasts every detector's next hour with the best saved model.
+
+    Args:
+        models_root: Folder of saved model bundles.
+        history: Live observations; when None, forecasts start from the training data's end.
+    """
+
+    def __init__(self, models_root: Path, history: ObservationHistory | None = None) -> None:
+        self.models_root = models_root
+        self.history = history
+        self._lock = threading.Lock()
+        self._bundle: ModelBundle | None = None
+
+    def select_version(self) -> str | None:
+        """The newest version whose learned model beats the baselines, else the newest one."""
+        found = model_store.versions(self.models_root)
+        for version in found:
+            if model_store.read_metadata(self.models_root, version).get("beats_baselines"):
+                return version
+        return found[0] if found else None
+
+    def bundle(self) -> ModelBundle:
+        """The bundle in use, reloaded when a better or newer one was saved.
+
+        Raises:
+            NotFoundError: when no model was trained yet.
+        """
+        version = self.select_version()
+        if version is None:
+            raise NotFoundError(
+                "no forecast model has been trained yet",
+                hint="run 'hostcity brain forecast train --data DATA.npz --graph GRAPH.csv'",
+            )
+        with self._lock:
+            if self._bundle is None or self._bundle.version != version:
+                self._bundle = model_store.load(self.models_root, version)
+            return self._bundle
+
+    def model_info(self, bundle: ModelBundle) -> dict[str, Any]:
+        """Which model serves forecasts, and why."""
+        metrics = {m["name"]: m for m in bundle.metadata["metrics"]["models"]}
+        chosen, best = bundle.chosen, bundle.metadata["best_baseline"]
+        if bundle.beats_baselines:
+            note = f"{chosen} beats the best baseline ({best}) on the backtest"
+        else:
+            note = f"no saved model beats the baselines; serving the best baseline ({best})"
+        return {
+            "name": chosen,
+            "version": bundle.version,
+            "learned": bundle.beats_baselines,
+            "beats_baselines": bundle.beats_baselines,
+            "note": note,
+            "test_mae": metrics.get(chosen, {}).get("mae"),
+            "data": bundle.metadata["data"],
+        }
+
+    def _inputs(self, bundle: ModelBundle) -> tuple[datetime, FloatArray, str]:
+        """Time of the first shown step, the newest observations (T, N, F), and their source."""
+        steps = max(HISTORY_SHOWN, IN_STEPS)
+        if self.history is not None:
+            known = set(self.history.detector_ids())
+            if known and set(bundle.sensor_ids) <= known:
+                start, values = recent_window(
+                    self.history, bundle.sensor_ids, steps, bundle.feature_names
+                )
+                return start, values, "store"
+        tail = bundle.tail[-steps:]
+        start = bundle.tail_end - timedelta(minutes=5 * (tail.shape[0] - 1))
+        return start, tail, "training data"
+
+    def _predict(self, bundle: ModelBundle) -> tuple[datetime, FloatArray, FloatArray, str]:
+        start, values, source = self._inputs(bundle)
+        first_target = start + timedelta(minutes=5 * values.shape[0])
+        seconds = first_target.hour * 3600 + first_target.minute * 60 + first_target.second
+        tod = np.array([seconds / 86400])
+        dow = np.array([float(first_target.weekday())])
+        model = bundle.forecasters[bundle.chosen]
+        pred = model.predict(values[None, -IN_STEPS:], tod, dow)[0]  # (12, N, targets)
+        return start, values, np.maximum(pred, 0.0), source
+
+    def forecast(self, detector: str) -> dict[str, Any]:
+        """History, the next 12 five-minute steps with a band, and when congestion may start.
+
+        Raises:
+            UnknownDetectorError: for a detector the model does not know.
+            NotFoundError: when no model was trained yet.
+        """
+        bundle = self.bundle()
+        ids = bundle.sensor_ids
+        if detector not in ids:
+            shown = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
+            raise UnknownDetectorError(
+                f"no forecasts for detector {detector!r}", hint=f"known detectors: {shown}"
+            )
+        col = ids.index(detector)
+        start, values, pred, source = self._predict(bundle)
+        band = bundle.bands[bundle.chosen]
+        names = bundle.target_names
+        history = []
+        for t in range(values.shape[0]):
+            row: dict[str, Any] = {"time": (start + timedelta(minutes=5 * t)).isoformat()}
+            for name in names:
+                f = bundle.feature_names.index(name)
+                row[name] = _reading(values[t, col, f])
+            history.append(row)
+        last = start + timedelta(minutes=5 * (values.shape[0] - 1))
+        steps = []
+        for h in range(OUT_STEPS):
+            step: dict[str, Any] = {
+                "time": (last + timedelta(minutes=5 * (h + 1))).isoformat(),
+                "minutes_ahead": 5 * (h + 1),
+            }
+            for k, name in enumerate(names):
+                mid = float(pred[h, col, k])
+                step[name] = round(mid, 2)
+                step[f"{name}_low"] = round(max(0.0, mid + float(band[h, k, 0])), 2)
+                step[f"{name}_high"] = round(mid + float(band[h, k, 1]), 2)
+            steps.append(step)
+        return {
+            "detector": detector,
+            "model": self.model_info(bundle),
+            "source": source,
+            "issued_at": last.isoformat(),
+            "features": list(names),
+            "history": history,
+            "forecast": steps,
+            "congestion_in_min": _congestion_in(bundle, pred, col),
+        }
+
+    def overview(self) -> dict[str, Any]:
+        """Every detector with the minutes until congestion is expected (None: not this hour)."""
+        bundle = self.bundle()
+        _, _, pred, source = self._predict(bundle)
+        detectors = [
+            {"detector": d, "congestion_in_min": _congestion_in(bundle, pred, i)}
+            for i, d in enumerate(bundle.sensor_ids)
+        ]
+        soon = sorted(
+            (d for d in detectors if d["congestion_in_min"] is not None),
+            key=lambda d: (d["congestion_in_min"], d["detector"]),
+        )
+        return {
+            "model": self.model_info(bundle),
+            "source": source,
+            "detectors": [d["detector"] for d in detectors],
+            "congestion": soon,
+        }
+
+
+def _reading(value: float) -> float | None:
+    return None if value == 0 else round(float(value), 2)
+
+
+def _congestion_in(bundle: ModelBundle, pred: FloatArray, col: int) -> int | None:
+    """Minutes until the forecast first crosses the detector's congestion threshold."""
+    names = bundle.target_names
+    if "speed" in names and bundle.congestion_speed[col] > 0:
+        series, limit, below = (
+            pred[:, col, names.index("speed")],
+            bundle.congestion_speed[col],
+            True,
+        )
+    elif "flow" in names and bundle.congestion_flow[col] > 0:
+        series, limit, below = pred[:, col, names.index("flow")], bundle.congestion_flow[col], False
+    else:
+        return None
+    for h, value in enumerate(series):
+        if (value < limit) if below else (value > limit):
+            return 5 * (h + 1)
+    return None

@@ -1,0 +1,96 @@
+"""Baselines and the learned model on synthetic signals with a daily cycle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from hostcity.brain.forecast.backtest import prepare, run_backtest
+from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
+from hostcity.brain.forecast.learned import TrainConfig
+from hostcity.brain.forecast.protocol import STEPS_PER_DAY
+from hostcity.brain.forecast.synthetic import corridor
+from hostcity.brain.forecast.types import Series
+from hostcity.brain.forecast.validation import check_graph
+
+TINY = TrainConfig(hidden=32, node_dim=4, layers=1, max_epochs=6, patience=6, threads=1)
+
+
+def periodic(days: float, sensors: int = 3) -> Series:
+    """A clean daily sine per detector (flow only), never zero."""
+    t = np.arange(round(days * STEPS_PER_DAY))
+    flow = 100 + 50 * np.sin(2 * np.pi * t / STEPS_PER_DAY)[:, None] * (1 + np.arange(sensors))
+    flow = np.maximum(flow, 1.0)
+    return Series(
+        flow[..., None],
+        tuple(map(str, range(sensors))),
+        ("flow",),
+        datetime(2026, 1, 5, tzinfo=UTC),
+    )
+
+
+def test_last_value_repeats_the_last_input() -> None:
+    x = np.arange(24, dtype=np.float64).reshape(1, 12, 1, 2)
+    pred = LastValue((1,)).predict(x, np.zeros(1), np.zeros(1))
+    assert pred.shape == (1, 12, 1, 1)
+    assert set(pred.ravel()) == {23.0}
+
+
+def test_historical_average_learns_a_daily_profile() -> None:
+    series = periodic(days=3)
+    prepared = prepare(series, check_graph([("0", "1", 1.0)], series.sensor_ids, source="t"))
+    result = run_backtest(prepared, learned=False)
+    scores = {m.score.name: m.score for m in result.models}
+    assert scores["historical_average"].mae < 0.5 * scores["last_value"].mae
+    assert scores["ridge"].mae < scores["last_value"].mae
+
+
+def test_historical_average_needs_a_day_of_history() -> None:
+    assert not HistoricalAverage.enough_history(STEPS_PER_DAY - 1)
+    series = periodic(days=1.2)
+    prepared = prepare(series, check_graph([("0", "1", 1.0)], series.sensor_ids, source="t"))
+    names = [m.score.name for m in run_backtest(prepared, learned=False).models]
+    assert names == ["last_value", "ridge"]
+
+
+def test_ridge_recovers_a_linear_trend_exactly() -> None:
+    rng = np.random.default_rng(0)
+    series = periodic(days=1.5, sensors=2)
+    noisy = series.values + rng.normal(0, 0.01, series.values.shape)
+    prepared = prepare(
+        Series(noisy, series.sensor_ids, ("flow",), series.start),
+        check_graph([("0", "1", 1.0)], series.sensor_ids, source="t"),
+    )
+    model = Ridge.fit(prepared.train, prepared.val, prepared.scaler, prepared.targets)
+    x, y, tod, dow = prepared.test
+    assert np.abs(model.predict(x, tod, dow)[..., 0] - y[..., 0]).mean() < 1.0
+
+
+def test_backtest_json_has_every_model_and_the_standard_keys() -> None:
+    series, edges = corridor(days=2.5, sensors=5, seed=3)
+    prepared = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
+    fractions: list[float] = []
+    result = run_backtest(prepared, config=TINY, progress=lambda f, _m: fractions.append(f))
+    body = result.to_dict()
+    names = [m["name"] for m in body["models"]]
+    assert names == ["last_value", "historical_average", "ridge", "graph_mlp"]
+    keys = {"name", "mae", "rmse", "mape", "mae_h3", "mae_h6", "mae_h12", "train_seconds"}
+    assert all(keys <= set(m) for m in body["models"])
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert body["best_baseline"] in names
+
+
+@pytest.mark.parametrize("seed", [pytest.param(0, id="seed0"), pytest.param(1, id="seed1")])
+def test_learned_model_beats_last_value_on_an_easy_corridor(seed: int) -> None:
+    series, edges = corridor(days=3.0, sensors=6, seed=seed, noise=0.02)
+    prepared = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
+    result = run_backtest(prepared, config=TINY)
+    scores = {m.score.name: m.score for m in result.models}
+    learned = result.learned()
+    assert learned is not None and learned.score.train_seconds > 0
+    assert scores["graph_mlp"].mae < scores["last_value"].mae
+    band = learned.band
+    assert band.shape == (12, 2, 2)
+    assert (band[:, :, 0] <= band[:, :, 1]).all()

@@ -1,0 +1,114 @@
+"""The protocol: chronological split, windows, z-score, masked metrics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from hostcity.brain.forecast.errors import ForecastDataError
+from hostcity.brain.forecast.metrics import masked_mae, masked_mape, masked_rmse, score
+from hostcity.brain.forecast.protocol import (
+    IN_STEPS,
+    OUT_STEPS,
+    Scaler,
+    chronological_split,
+    min_steps,
+    step_times,
+    windows,
+)
+from hostcity.brain.forecast.types import Series
+
+
+@pytest.mark.parametrize("steps", [pytest.param(1282, id="pems08"), pytest.param(200, id="short")])
+def test_split_is_chronological_60_20_20_and_covers_every_window(steps: int) -> None:
+    split = chronological_split(steps)
+    samples = steps - IN_STEPS - OUT_STEPS + 1
+    assert split.train.start == 0
+    assert split.train.stop == split.val.start
+    assert split.val.stop == split.test.start
+    assert split.test.stop == samples
+    assert abs(len(split.train) / samples - 0.6) < 0.01
+    assert abs(len(split.val) / samples - 0.2) < 0.01
+
+
+def test_split_refuses_too_little_history_with_the_minimum() -> None:
+    with pytest.raises(ForecastDataError, match=f"at least {min_steps()}"):
+        chronological_split(min_steps() - 1)
+
+
+def test_windows_read_12_steps_and_predict_the_next_12() -> None:
+    values = np.arange(40, dtype=np.float64).reshape(40, 1, 1)
+    x, y = windows(values, range(3, 5))
+    assert x.shape == (2, IN_STEPS, 1, 1)
+    assert x[0, :, 0, 0].tolist() == list(range(3, 15))
+    assert y[0, :, 0, 0].tolist() == list(range(15, 27))
+    assert y[1, 0, 0, 0] == 16
+
+
+def test_scaler_ignores_missing_zeros_and_round_trips() -> None:
+    values = np.array([[[0.0]], [[2.0]], [[4.0]]])
+    scaler = Scaler.fit(values)
+    assert scaler.mean[0] == pytest.approx(3.0)
+    assert scaler.std[0] == pytest.approx(1.0)
+    z = scaler.transform(values)
+    assert scaler.inverse(z[..., 0], 0) == pytest.approx(values[..., 0])
+
+
+def test_step_times_follow_the_start_time() -> None:
+    start = datetime(2026, 2, 1, 23, 55, tzinfo=UTC)  # a Sunday, one step before midnight
+    series = Series(np.zeros((3, 1, 1)), ("a",), ("flow",), start)
+    tod, dow = step_times(series)
+    assert tod[0] == pytest.approx((23 * 60 + 55) / 1440)
+    assert tod[1] == pytest.approx(0.0)
+    assert dow.tolist() == [6, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("pred", "truth", "mae", "rmse", "mape"),
+    [
+        pytest.param([1.0, 2.0], [2.0, 4.0], 1.5, np.sqrt(2.5), 50.0, id="all-measured"),
+        pytest.param([9.0, 2.0], [0.0, 4.0], 2.0, 2.0, 50.0, id="zero-truth-masked"),
+        pytest.param([5.0, 5.0], [0.0, 0.0], np.nan, np.nan, np.nan, id="nothing-measured"),
+    ],
+)
+def test_metrics_mask_points_where_the_truth_is_zero(
+    pred: list[float], truth: list[float], mae: float, rmse: float, mape: float
+) -> None:
+    p, t = np.array(pred), np.array(truth)
+    assert masked_mae(p, t) == pytest.approx(mae, nan_ok=True)
+    assert masked_rmse(p, t) == pytest.approx(rmse, nan_ok=True)
+    assert masked_mape(p, t) == pytest.approx(mape, nan_ok=True)
+
+
+def test_score_reports_horizons_3_6_12() -> None:
+    truth = np.ones((4, 12, 2))
+    pred = truth + np.arange(1, 13)[None, :, None]  # error grows by one per horizon
+    figures = score(pred, truth)
+    assert figures["mae"] == pytest.approx(6.5)
+    assert (figures["mae_h3"], figures["mae_h6"], figures["mae_h12"]) == (3.0, 6.0, 12.0)
+
+
+def test_metrics_refuse_mismatched_shapes() -> None:
+    with pytest.raises(ValueError, match="shape"):
+        masked_mae(np.zeros(3), np.zeros(4))
+
+
+def test_series_history_reads_windows_and_pads_outside_the_series() -> None:
+    from datetime import timedelta
+
+    from hostcity.brain.forecast.errors import UnknownDetectorError
+    from hostcity.brain.forecast.history import SeriesHistory, recent_window
+
+    start = datetime(2026, 2, 2, tzinfo=UTC)
+    values = np.arange(30, dtype=np.float64).reshape(5, 2, 3)
+    history = SeriesHistory(Series(values, ("a", "b"), ("flow", "occupancy", "speed"), start))
+    assert history.latest_time() == start + timedelta(minutes=20)
+    first, recent = recent_window(history, ["b"], 3, ("speed", "flow"))
+    assert first == start + timedelta(minutes=10)
+    assert recent[:, 0].tolist() == [[17.0, 15.0], [23.0, 21.0], [29.0, 27.0]]
+    padded = history.window(["b"], start - timedelta(minutes=5), 2, ("flow",))
+    assert padded[:, 0, 0].tolist() == [0.0, 3.0]
+    with pytest.raises(UnknownDetectorError, match="zz"):
+        history.window(["zz"], start, 1, ("flow",))
