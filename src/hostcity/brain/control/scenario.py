@@ -1,0 +1,114 @@
+"""Scenarios: the network, demand and time window a simulation runs, loaded from any source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hostcity.brain.control.errors import ScenarioError
+
+DEMO = "demo"
+OSM_SUFFIXES = (".osm", ".osm.xml")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Files and time window of one SUMO scenario.
+
+    Attributes:
+        name: Short name (the config or network file stem, or 'demo').
+        net_file: The SUMO network.
+        route_files: Route or trip files, in load order.
+        additional_files: Additional files (detectors, programs), in load order.
+        begin_s: Simulation start, in seconds of the scenario's clock.
+        end_s: Simulation end; vehicles due before it count in evaluations.
+    """
+
+    name: str
+    net_file: Path
+    route_files: tuple[Path, ...]
+    additional_files: tuple[Path, ...]
+    begin_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the simulated window."""
+        return self.end_s - self.begin_s
+
+    def sumo_args(self, *, end_s: float | None = None) -> list[str]:
+        """Command-line arguments that load this scenario in SUMO (no binary name).
+
+        Args:
+            end_s: Stop here instead of at ``end_s`` of the scenario.
+        """
+        args = ["--net-file", str(self.net_file), "--begin", f"{self.begin_s:g}"]
+        args += ["--end", f"{self.end_s if end_s is None else end_s:g}"]
+        if self.route_files:
+            args += ["--route-files", ",".join(str(p) for p in self.route_files)]
+        if self.additional_files:
+            args += ["--additional-files", ",".join(str(p) for p in self.additional_files)]
+        return args
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready description."""
+        return {
+            "name": self.name,
+            "net_file": str(self.net_file),
+            "route_files": [str(p) for p in self.route_files],
+            "additional_files": [str(p) for p in self.additional_files],
+            "begin_s": self.begin_s,
+            "end_s": self.end_s,
+        }
+
+
+def load_scenario(
+    spec: str | Path, workdir: Path, *, seed: int = 42, check: bool = True
+) -> Scenario:
+    """Load a scenario from 'demo', a .sumocfg, a .net.xml or an OpenStreetMap file.
+
+    Args:
+        spec: 'demo' (the built-in demo city), or the path of a ``.sumocfg``, a ``.net.xml``
+            (routes ``<stem>.rou.xml`` next to it are used, otherwise random trips are made),
+            or an ``.osm`` / ``.osm.xml`` extract (built with netconvert, then random trips).
+        workdir: Where generated files (networks, demand) are written; created if missing.
+        seed: Seed of generated demand.
+        check: Load the scenario once in SUMO to report errors now, naming file and line.
+
+    Returns:
+        The scenario, with absolute paths.
+
+    Raises:
+        ScenarioError: for a missing, malformed or unusable file, naming it (and the line
+            where SUMO gives one).
+        DependencyError: when a SUMO tool is missing or crashes.
+    """
+    from hostcity.brain.control.adapters import scenario_files
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    if str(spec) == DEMO:
+        from hostcity.brain.control.adapters.demo_city import build_demo_city
+
+        scenario = build_demo_city(workdir, seed=seed)
+    else:
+        path = Path(spec).expanduser().resolve()
+        if not path.is_file():
+            raise ScenarioError(
+                f"scenario file {path} does not exist",
+                hint="pass 'demo' or the path of a .sumocfg, .net.xml or .osm file",
+            )
+        name = path.name.lower()
+        if name.endswith(".sumocfg"):
+            scenario = scenario_files.from_sumocfg(path)
+        elif name.endswith(".net.xml") or name.endswith(".net.xml.gz"):
+            scenario = scenario_files.from_net(path, workdir, seed=seed)
+        elif name.endswith(OSM_SUFFIXES):
+            scenario = scenario_files.from_osm(path, workdir, seed=seed)
+        else:
+            raise ScenarioError(
+                f"cannot tell what {path} is from its name",
+                hint="use a file ending in .sumocfg, .net.xml, .osm or .osm.xml",
+            )
+    if check:
+        scenario_files.check_loads(scenario)
+    return scenario
