@@ -37,7 +37,13 @@ def test_migrations_create_exactly_the_declared_tables(engine: Engine) -> None:
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diffs == []
-    assert "core_0001" in current_heads(engine)
+    from alembic.script import ScriptDirectory
+
+    from hostcity.core.migrate import alembic_config
+
+    # core_0001 is a head of its own branch, absorbed by the pillar branches that depend on it.
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads()) - {"core_0001"}
+    assert current_heads(engine) == heads
 
 
 def test_upgrade_twice_is_a_no_op(engine: Engine) -> None:

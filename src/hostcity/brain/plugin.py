@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from hostcity.brain.control import setup as control_setup
 from hostcity.brain.forecast import setup as forecast_setup
+from hostcity.brain.incidents import setup as incidents_setup
 from hostcity.brain.twin import setup as twin_setup
 
 if TYPE_CHECKING:
@@ -17,3 +18,4 @@ def register(platform: Platform) -> None:
     control_setup.register(platform)
     twin_setup.register(platform)
     forecast_setup.register(platform)
+    incidents_setup.register(platform)

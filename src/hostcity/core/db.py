@@ -52,6 +52,7 @@ TABLE_MODULES = (
     "hostcity.brain.control.adapters.tables",
     "hostcity.brain.twin.adapters.tables",
     "hostcity.brain.forecast.adapters.tables",
+    "hostcity.brain.incidents.adapters.tables",
     "hostcity.smartpass.faces.adapters.tables",
     "hostcity.smartpass.events.adapters.tables",
     "hostcity.smartpass.transit.adapters.tables",

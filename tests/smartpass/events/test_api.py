@@ -147,7 +147,10 @@ def test_follow_agenda_and_unfollow(
     # Oval ends 11:00, Arena (1.3 km away) starts 11:10: cannot make it.
     assert items[1]["reachable"] is False
     assert items[1]["previous_place"]["code"] == "OVL"
-    assert items[1]["trip"] is None
+    # No feed is imported here: the suggested trip says so and still links the planner.
+    assert items[1]["trip"]["error"] == "no GTFS feed is imported"
+    assert items[1]["trip"]["link"].startswith("#/pass/trips/")
+    assert items[0]["trip"] is None
     assert items[2]["reachable"] is True
     assert agenda["unreachable"] == 1
     assert items[0]["reasons"] == ["Élodie Lefèvre"]

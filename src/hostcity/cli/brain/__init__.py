@@ -2,7 +2,7 @@
 
 import typer
 
-from hostcity.cli.brain import control, forecast, twin
+from hostcity.cli.brain import control, forecast, incidents, twin
 
 app = typer.Typer(
     help="City Brain: traffic twin, signal control, incidents, emergencies, forecasts.",
@@ -11,3 +11,4 @@ app = typer.Typer(
 control.register(app)
 twin.register(app)
 forecast.register(app)
+incidents.register(app)

@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from hostcity.api.routes.brain import control, forecast, twin
+from hostcity.api.routes.brain import control, forecast, incidents, twin
 
 router = APIRouter(prefix="/api/brain")
 router.include_router(control.router)
 router.include_router(twin.router)
 router.include_router(forecast.router)
+router.include_router(incidents.router)

@@ -2,11 +2,13 @@
 import { h, tabs } from "../app.js";
 import { renderTwin } from "./brain/twin.js";
 import { renderForecast } from "./brain/forecast.js";
+import { renderIncidents } from "./brain/incidents.js";
 
 export function renderBrain(main, ctx) {
   main.append(h("h1", {}, "City Brain"));
   return tabs(main, [
     { id: "live", title: "Live traffic", render: renderTwin },
+    { id: "incidents", title: "Incidents", render: renderIncidents },
     { id: "forecast", title: "Forecasts", render: renderForecast },
   ], ctx);
 }

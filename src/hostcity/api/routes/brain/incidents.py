@@ -1,0 +1,113 @@
+"""Routes of incident detection: list, report, confirm and dismiss incidents, CAP, webhooks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from hostcity.api.deps import AnyUser, Operator, PlatformDep, SessionDep
+from hostcity.brain.incidents.service import IncidentService
+from hostcity.brain.incidents.setup import SERVICE
+from hostcity.core.platform import Platform
+
+router = APIRouter(tags=["brain: incidents"])
+
+
+def _service(platform: Platform) -> IncidentService:
+    service: IncidentService = platform.service(SERVICE)
+    return service
+
+
+class WebhookIn(BaseModel):
+    """A URL to receive every new incident as a CAP 1.2 document."""
+
+    url: str = Field(max_length=2000)
+
+
+class IncidentIn(BaseModel):
+    """An incident reported by an operator or another system."""
+
+    edge_id: str = Field(min_length=1, max_length=200)
+    lane_id: str | None = Field(default=None, max_length=200)
+    detector_id: str | None = Field(default=None, max_length=200)
+    severity: str = "moderate"
+    confidence: float = 1.0
+    lon: float | None = None
+    lat: float | None = None
+    evidence: dict[str, Any] | None = None
+
+
+@router.get("/incidents/webhooks")
+def list_webhooks(_caller: Operator, session: SessionDep, platform: PlatformDep) -> dict[str, Any]:
+    """Registered webhooks."""
+    return {"webhooks": _service(platform).webhooks(session)}
+
+
+@router.post("/incidents/webhooks", status_code=201)
+def add_webhook(
+    caller: Operator, session: SessionDep, platform: PlatformDep, body: WebhookIn
+) -> dict[str, Any]:
+    """Register a webhook (http or https only)."""
+    return _service(platform).add_webhook(session, body.url, user_id=caller.user_id)
+
+
+@router.delete("/incidents/webhooks/{webhook_id}", status_code=204)
+def remove_webhook(
+    _caller: Operator, session: SessionDep, platform: PlatformDep, webhook_id: int
+) -> Response:
+    """Unregister a webhook."""
+    _service(platform).remove_webhook(session, webhook_id)
+    return Response(status_code=204)
+
+
+@router.get("/incidents")
+def list_incidents(
+    _caller: AnyUser,
+    session: SessionDep,
+    platform: PlatformDep,
+    status: Annotated[str | None, Query(description="open, raised, confirmed, ...")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """Incidents, newest first."""
+    found = _service(platform).incidents(session, status=status, limit=limit)
+    return {"incidents": [i.to_dict() for i in found]}
+
+
+@router.post("/incidents", status_code=201)
+def report_incident(
+    _caller: Operator, session: SessionDep, platform: PlatformDep, body: IncidentIn
+) -> dict[str, Any]:
+    """Report an incident by hand (it is raised, and webhooks are notified)."""
+    return _service(platform).report(session, body.model_dump(exclude_none=True)).to_dict()
+
+
+@router.get("/incidents/{incident_id}")
+def get_incident(
+    _caller: AnyUser, session: SessionDep, platform: PlatformDep, incident_id: int
+) -> dict[str, Any]:
+    """One incident with its evidence."""
+    return _service(platform).get(session, incident_id).to_dict()
+
+
+@router.get("/incidents/{incident_id}/cap.xml", response_class=Response)
+def incident_cap(
+    _caller: AnyUser, session: SessionDep, platform: PlatformDep, incident_id: int
+) -> Response:
+    """The incident as a CAP 1.2 alert."""
+    xml = _service(platform).cap_xml(session, incident_id)
+    return Response(
+        xml,
+        media_type="application/cap+xml",
+        headers={"Content-Disposition": f'attachment; filename="incident-{incident_id}.cap.xml"'},
+    )
+
+
+@router.post("/incidents/{incident_id}/{action}")
+def decide_incident(
+    caller: Operator, session: SessionDep, platform: PlatformDep, incident_id: int, action: str
+) -> dict[str, Any]:
+    """Confirm, dismiss or clear an incident (a dismissal makes its detector less sensitive)."""
+    view = _service(platform).decide(session, incident_id, action, user_id=caller.user_id)
+    return view.to_dict()

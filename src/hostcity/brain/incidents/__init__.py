@@ -1,0 +1,1 @@
+"""City Brain incident detection: a pure detector, storage, CAP alerts, webhooks, evaluation."""

@@ -1,0 +1,1 @@
+"""Adapters of incident detection: database tables and store, webhook delivery, SUMO runs."""

@@ -1,0 +1,164 @@
+"""The incident API: roles, listing, decisions, CAP download, webhooks, and stored alarms."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hostcity.brain.incidents.cap import CAP_NS
+from hostcity.brain.incidents.service import IncidentService
+from hostcity.brain.incidents.setup import SERVICE
+from hostcity.brain.incidents.types import Alarm, DetectorNode
+from hostcity.core.db import session_scope
+from hostcity.core.platform import Platform
+from tests.conftest import auth
+
+BASE = "/api/brain/incidents"
+
+
+def _report(client: TestClient, token: str, **body: object) -> dict[str, object]:
+    payload = {"edge_id": "e1", "lane_id": "e1_0", "severity": "severe", "lon": 13.4, "lat": 52.5}
+    payload.update(body)
+    response = client.post(BASE, json=payload, headers=auth(token))
+    assert response.status_code == 201, response.text
+    data: dict[str, object] = response.json()
+    return data
+
+
+def test_operator_reports_lists_and_confirms(
+    incidents_client: TestClient, tokens: dict[str, str]
+) -> None:
+    made = _report(incidents_client, tokens["operator"])
+    listed = incidents_client.get(BASE, headers=auth(tokens["fan"])).json()["incidents"]
+    assert [i["id"] for i in listed] == [made["id"]]
+    assert listed[0]["status"] == "raised"
+    response = incidents_client.post(
+        f"{BASE}/{made['id']}/confirm", headers=auth(tokens["operator"])
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "confirmed"
+    again = incidents_client.post(f"{BASE}/{made['id']}/confirm", headers=auth(tokens["operator"]))
+    assert again.status_code == 409
+    open_ = incidents_client.get(f"{BASE}?status=open", headers=auth(tokens["operator"]))
+    assert len(open_.json()["incidents"]) == 1
+
+
+OPERATOR_ONLY = [
+    ("post", BASE, {"edge_id": "e1"}),
+    ("post", f"{BASE}/1/confirm", None),
+    ("post", f"{BASE}/1/dismiss", None),
+    ("post", f"{BASE}/webhooks", {"url": "https://a.example/x"}),
+    ("get", f"{BASE}/webhooks", None),
+]
+
+
+@pytest.mark.parametrize("role", [pytest.param("fan", id="fan"), pytest.param("gate", id="gate")])
+def test_only_operators_decide_and_manage_webhooks(
+    incidents_client: TestClient, tokens: dict[str, str], role: str
+) -> None:
+    for method, path, body in OPERATOR_ONLY:
+        response = incidents_client.request(method, path, json=body, headers=auth(tokens[role]))
+        assert response.status_code == 403, (method, path)
+
+
+def test_anonymous_callers_are_refused(incidents_client: TestClient) -> None:
+    assert incidents_client.get(BASE).status_code == 401
+    assert incidents_client.get(f"{BASE}/1/cap.xml").status_code == 401
+
+
+def test_dismissal_damps_the_detector(
+    incidents_client: TestClient, incidents_platform: Platform, tokens: dict[str, str]
+) -> None:
+    made = _report(incidents_client, tokens["operator"], detector_id="loop-7")
+    response = incidents_client.post(
+        f"{BASE}/{made['id']}/dismiss", headers=auth(tokens["operator"])
+    )
+    assert response.json()["status"] == "dismissed"
+    service: IncidentService = incidents_platform.service(SERVICE)
+    with session_scope(incidents_platform.session_factory) as session:
+        assert service.damping(session) == {"loop-7": 1.5}
+
+
+def test_cap_download_is_cap_1_2(incidents_client: TestClient, tokens: dict[str, str]) -> None:
+    made = _report(incidents_client, tokens["operator"])
+    response = incidents_client.get(f"{BASE}/{made['id']}/cap.xml", headers=auth(tokens["fan"]))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/cap+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{{{CAP_NS}}}alert"
+    assert root.findtext(f"{{{CAP_NS}}}info/{{{CAP_NS}}}category") == "Transport"
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        pytest.param(f"{BASE}/999", 404, id="unknown-id"),
+        pytest.param(f"{BASE}/999/cap.xml", 404, id="unknown-cap"),
+        pytest.param(f"{BASE}?status=bogus", 422, id="bad-status"),
+    ],
+)
+def test_bad_lookups(
+    incidents_client: TestClient, tokens: dict[str, str], path: str, status: int
+) -> None:
+    assert incidents_client.get(path, headers=auth(tokens["operator"])).status_code == status
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"edge_id": "e1", "severity": "apocalyptic"}, id="bad-severity"),
+        pytest.param({"edge_id": "e1", "confidence": 2.0}, id="bad-confidence"),
+        pytest.param({"lane_id": "x"}, id="no-edge"),
+    ],
+)
+def test_bad_reports_are_refused(
+    incidents_client: TestClient, tokens: dict[str, str], body: dict[str, object]
+) -> None:
+    response = incidents_client.post(BASE, json=body, headers=auth(tokens["operator"]))
+    assert response.status_code == 422
+
+
+def test_webhooks_are_validated_listed_and_removed(
+    incidents_client: TestClient, tokens: dict[str, str]
+) -> None:
+    headers = auth(tokens["operator"])
+    bad = incidents_client.post(
+        f"{BASE}/webhooks", json={"url": "ftp://x.example/"}, headers=headers
+    )
+    assert bad.status_code == 422
+    assert "http" in bad.json()["message"]
+    made = incidents_client.post(
+        f"{BASE}/webhooks", json={"url": "https://ops.example/hook"}, headers=headers
+    )
+    assert made.status_code == 201
+    dup = incidents_client.post(
+        f"{BASE}/webhooks", json={"url": "https://ops.example/hook"}, headers=headers
+    )
+    assert dup.status_code == 409
+    listed = incidents_client.get(f"{BASE}/webhooks", headers=headers).json()["webhooks"]
+    assert [w["url"] for w in listed] == ["https://ops.example/hook"]
+    gone = incidents_client.delete(f"{BASE}/webhooks/{made.json()['id']}", headers=headers)
+    assert gone.status_code == 204
+    assert incidents_client.get(f"{BASE}/webhooks", headers=headers).json()["webhooks"] == []
+
+
+def test_detector_alarms_are_stored_with_location_and_sent_to_webhooks(
+    incidents_platform: Platform,
+) -> None:
+    service: IncidentService = incidents_platform.service(SERVICE)
+    sent: list[tuple[str, bytes]] = []
+    service.dispatcher.enqueue = lambda url, body: sent.append((url, body)) or True  # type: ignore[method-assign]
+    with session_scope(incidents_platform.session_factory) as session:
+        service.add_webhook(session, "https://ops.example/hook")
+    graph = {"d1": DetectorNode("d1", "e1", "e1_0", lon_lat=(13.4, 52.5), xy=(10.0, 20.0))}
+    alarm = Alarm("d1", "e1", "e1_0", 100.0, 130.0, "moderate", 0.7, {"persistence_intervals": 3})
+    origin = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+    [view] = service.record_alarms([alarm], clock_origin=origin, graph=graph)
+    assert view.started_at == datetime(2026, 7, 1, 8, 1, 40, tzinfo=UTC)
+    assert view.lon_lat == (13.4, 52.5)
+    assert view.xy == (10.0, 20.0)
+    assert [url for url, _ in sent] == ["https://ops.example/hook"]
+    assert ET.fromstring(sent[0][1]).tag == f"{{{CAP_NS}}}alert"
