@@ -12,7 +12,7 @@ from hostcity.core.jobs import JobContext
 from hostcity.core.platform import Platform
 from tests.conftest import auth
 
-PUBLIC_ROUTES = {"/api/health"}
+PUBLIC_ROUTES = {"/api/health", "/api/pass/consent"}  # the consent text is read before login
 
 
 def _operations(client: TestClient) -> list[tuple[str, str]]:
