@@ -16,7 +16,11 @@ from hostcity.core.errors import ConfigError
 from hostcity.core.platform import Platform, open_platform
 from hostcity.core.settings import Settings, ensure_data_dir
 
-DEMO_USERS = (("demo operator", Role.OPERATOR, None), ("demo fan", Role.FAN, None))
+DEMO_USERS = (
+    ("demo operator", Role.OPERATOR, None),
+    ("demo fan", Role.FAN, None),
+    ("demo gate", Role.GATE, "venue-1"),  # the gate device of the demo's first venue
+)
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -115,6 +119,7 @@ def demo(
     typer.echo(f"  Log in as the demo operator: {url}/#login={tokens[Role.OPERATOR]}")
     typer.echo(f"  operator token: {tokens[Role.OPERATOR]}")
     typer.echo(f"  fan token:      {tokens[Role.FAN]}")
+    typer.echo(f"  gate token:     {tokens[Role.GATE]} (a gate device of venue-1)")
     for line in notes:
         typer.echo(f"  {line}")
     typer.echo("  Press Ctrl+C to stop.")
