@@ -102,10 +102,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield url
 
 
+_real_feed_outcomes: list[str] = []
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Count the PostgreSQL tests that really ran, for the summary line."""
+    """Count the PostgreSQL and real-feed tests that really ran, for the summary lines."""
     if report.when == "call" and "postgresql" in report.nodeid:
         _postgres_outcomes.append(report.outcome)
+    if report.when == "call" and "test_raptor_matches_dijkstra_on_a_real_feed" in report.nodeid:
+        _real_feed_outcomes.append(report.outcome)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -118,3 +123,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"PostgreSQL storage tests: 0 ran ({POSTGRES_ENV} not set; SQLite only)"
         )
+    feeds = "HOSTCITY_TEST_GTFS_FEEDS"
+    terminalreporter.write_line(
+        f"Real GTFS feed tests: {len(_real_feed_outcomes)} ran, "
+        f"{_real_feed_outcomes.count('passed')} passed"
+        + ("" if os.environ.get(feeds) else f" ({feeds} not set)")
+    )
