@@ -194,3 +194,37 @@ def screenshot_page(
         new_page.screenshot(path=str(OUTPUT_DIR / screenshot), full_page=True)
         context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@contextmanager
+def serve_in_thread(settings: Any, platform: Any) -> Iterator[str]:
+    """Serve ``create_app(settings, platform)`` on a free port in a thread; yields its URL.
+
+    For feature tests that need their own small app rather than the whole demo.
+    """
+    import threading
+
+    import uvicorn
+
+    from hostcity.api.app import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings, platform=platform), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from hostcity.brain.forecast.adapters.model_store import models_dir
@@ -17,7 +13,7 @@ from hostcity.brain.forecast.training import TrainRequest, train_and_save
 from hostcity.brain.forecast.types import Series
 from hostcity.core.platform import Platform
 from hostcity.core.settings import Settings
-from tests.browser_harness import screenshot_page
+from tests.browser_harness import screenshot_page, serve_in_thread
 
 pytestmark = [pytest.mark.browser]
 
@@ -30,35 +26,13 @@ def server(
     benchmark_files: tuple[Path, Path, Series],
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """The app on a free port in a thread, with a model trained on the synthetic corridor."""
-    import uvicorn
-
-    from hostcity.api.app import create_app
-
     data, graph, _ = benchmark_files
     request = TrainRequest(
         data=str(data), graph=str(graph), start="2026-02-02T00:00:00Z", max_epochs=2, threads=1
     )
     train_and_save(request, models_dir(settings))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, platform=platform), host="127.0.0.1", port=port, log_level="warning"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url, tokens
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(settings, platform) as url:
+        yield url, tokens
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 
+from hostcity.brain.forecast import learned
 from hostcity.brain.forecast.backtest import prepare, run_backtest
 from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
 from hostcity.brain.forecast.learned import TrainConfig
@@ -15,7 +17,7 @@ from hostcity.brain.forecast.synthetic import corridor
 from hostcity.brain.forecast.types import Series
 from hostcity.brain.forecast.validation import check_graph
 
-TINY = TrainConfig(hidden=32, node_dim=4, layers=1, max_epochs=6, patience=6, threads=1)
+TINY = TrainConfig(hidden=32, node_dim=4, layers=1, max_epochs=6, patience=6, threads=1, members=1)
 
 
 def periodic(days: float, sensors: int = 3) -> Series:
@@ -94,3 +96,52 @@ def test_learned_model_beats_last_value_on_an_easy_corridor(seed: int) -> None:
     band = learned.band
     assert band.shape == (12, 2, 2)
     assert (band[:, :, 0] <= band[:, :, 1]).all()
+
+
+def test_ensemble_forecast_is_the_mean_of_its_members_and_reloads() -> None:
+    series, edges = corridor(days=3.0, sensors=4, seed=0, noise=0.02)
+    p = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
+    config = replace(TINY, members=2, max_epochs=2)
+    fitted = learned.train(
+        p.train,
+        p.val,
+        scaler=p.scaler,
+        targets=p.targets,
+        transition_mats=p.transitions(),
+        config=config,
+    )
+    x, _, tod, dow = p.test
+    both = fitted.predict(x, tod, dow)
+    alone = [
+        learned.LearnedForecaster(learned.Ensemble([member]), p.scaler, p.targets, config)
+        for member in fitted.model.members
+        if isinstance(member, learned.GraphMLP)
+    ]
+    assert len(alone) == 2
+    mean = (alone[0].predict(x, tod, dow) + alone[1].predict(x, tod, dow)) / 2
+    np.testing.assert_allclose(both, mean, rtol=1e-4, atol=1e-3)
+    reloaded = learned.load(fitted.state(), p.scaler, p.targets, p.transitions(), x.shape[-1])
+    np.testing.assert_allclose(reloaded.predict(x, tod, dow), both, rtol=1e-5, atol=1e-4)
+
+
+def test_a_single_model_saved_before_ensembles_still_loads() -> None:
+    series, edges = corridor(days=3.0, sensors=4, seed=1, noise=0.02)
+    p = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
+    config = replace(TINY, members=1, max_epochs=1)
+    fitted = learned.train(
+        p.train,
+        p.val,
+        scaler=p.scaler,
+        targets=p.targets,
+        transition_mats=p.transitions(),
+        config=config,
+    )
+    member = fitted.model.members[0]
+    old_config = {k: v for k, v in config.to_dict().items() if k not in {"members", "train_local"}}
+    old_state = {"weights": member.state_dict(), "config": old_config}
+    x, _, tod, dow = p.test
+    reloaded = learned.load(old_state, p.scaler, p.targets, p.transitions(), x.shape[-1])
+    assert len(reloaded.model.members) == 1
+    np.testing.assert_allclose(
+        reloaded.predict(x, tod, dow), fitted.predict(x, tod, dow), atol=1e-4
+    )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +12,7 @@ import pytest
 from hostcity.core.platform import Platform
 from hostcity.core.settings import Settings
 from hostcity.replay.recordings import importing, service
-from tests.browser_harness import OUTPUT_DIR
+from tests.browser_harness import OUTPUT_DIR, serve_in_thread
 from tests.replay.recordings.conftest import FOOTAGE_SECONDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,32 +23,10 @@ def server(
     settings: Settings, platform: Platform, tokens: dict[str, str], footage_files: list[Path]
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """The app on a free port in a thread, with the generated footage imported as 'race'."""
-    import uvicorn
-
-    from hostcity.api.app import create_app
-
     request = importing.ImportRequest(name="race", files=footage_files)
     service.import_set(platform.session_factory, settings.media_dir, request)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, platform=platform), host="127.0.0.1", port=port, log_level="warning"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url, tokens
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(settings, platform) as url:
+        yield url, tokens
 
 
 @pytest.fixture

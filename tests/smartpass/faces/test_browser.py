@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from hostcity.core.db import session_scope
@@ -18,7 +14,7 @@ from hostcity.core.platform import Platform
 from hostcity.core.settings import Settings
 from hostcity.core.timeutil import utcnow
 from hostcity.smartpass.faces.records import issue_ticket
-from tests.browser_harness import OUTPUT_DIR
+from tests.browser_harness import OUTPUT_DIR, serve_in_thread
 from tests.smartpass.faces.conftest import Rgb, gate_frame, jpeg, transform
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -29,10 +25,6 @@ def server(
     settings: Settings, platform: Platform, tokens: dict[str, str]
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """The app on a free port in a thread, with ticket T-1 for venue-1."""
-    import uvicorn
-
-    from hostcity.api.app import create_app
-
     now = utcnow()
     with session_scope(platform.session_factory) as session:
         issue_ticket(
@@ -42,26 +34,8 @@ def server(
             valid_from=now - timedelta(hours=1),
             valid_to=now + timedelta(days=1),
         )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, platform=platform), host="127.0.0.1", port=port, log_level="warning"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url, tokens
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(settings, platform) as url:
+        yield url, tokens
 
 
 def _page(browser: Any, url: str, token: str, errors: list[str]) -> Any:
