@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,8 @@ class TrainConfig:
     node_linear: bool = True
     local_penalty: float = 1.0
     secondary_weight: float = 0.25
+    members: int = 3
+    train_local: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
@@ -141,6 +143,19 @@ class GraphMLP(nn.Module):
         return out.reshape(b, n, OUT_STEPS, self.out_features).permute(0, 2, 1, 3)
 
 
+class Ensemble(nn.Module):
+    """The mean forecast of GraphMLPs trained from different seeds."""
+
+    def __init__(self, members: list[GraphMLP]) -> None:
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x: torch.Tensor, times: torch.Tensor) -> torch.Tensor:
+        """Mean of the members' forecasts, shape (B, 12, N, F_out)."""
+        outs = [member(x, times) for member in self.members]
+        return torch.stack(outs).mean(dim=0)
+
+
 def build_supports(transition_mats: list[FloatArray], hops: int) -> torch.Tensor:
     """Powers 1..hops of each transition matrix, stacked as (K, N, N)."""
     mats: list[FloatArray] = []
@@ -154,9 +169,9 @@ def build_supports(transition_mats: list[FloatArray], hops: int) -> torch.Tensor
 
 @dataclass
 class LearnedForecaster:
-    """A trained GraphMLP with the scaler and feature columns it needs to forecast raw values."""
+    """Trained GraphMLPs (averaged) with the scaler and feature columns to forecast raw values."""
 
-    model: GraphMLP
+    model: Ensemble
     scaler: Scaler
     targets: tuple[int, ...]
     config: TrainConfig
@@ -201,7 +216,10 @@ def train(
     config: TrainConfig,
     progress: ProgressFn | None = None,
 ) -> LearnedForecaster:
-    """Train with masked MAE on z-scores, keeping the epoch with the best validation MAE.
+    """Train ``config.members`` models from seeds ``seed, seed + 1, ...`` and average them.
+
+    Each member is trained with masked MAE on z-scores and keeps the epoch with the best
+    validation MAE. The members share the ``max_seconds`` budget.
 
     Args:
         train_set: Training (x, y, tod, dow) samples in raw units.
@@ -212,36 +230,74 @@ def train(
         config: Model size and budget.
         progress: Called with (fraction, message) after every epoch.
     """
-    torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
+    supports = build_supports(transition_mats, config.hops)
+    deadline = time.monotonic() + config.max_seconds
+    members: list[GraphMLP] = []
+    epochs = 0
+    for i in range(config.members):
+        budget_s = (deadline - time.monotonic()) / (config.members - i)
+        member_config = replace(config, seed=config.seed + i, max_seconds=max(budget_s, 0.0))
+
+        def member_progress(fraction: float, message: str, done: int = i) -> None:
+            if progress is not None:
+                label = f"model {done + 1}/{config.members}, " if config.members > 1 else ""
+                progress((done + fraction) / config.members, label + message)
+
+        member, member_epochs = _train_member(
+            train_set,
+            val_set,
+            scaler=scaler,
+            targets=targets,
+            supports=supports,
+            config=member_config,
+            progress=member_progress,
+        )
+        members.append(member)
+        epochs += member_epochs
+    forecaster = LearnedForecaster(Ensemble(members), scaler, targets, config, epochs)
+    forecaster.model.eval()
+    return forecaster
+
+
+def _train_member(
+    train_set: Samples,
+    val_set: Samples,
+    *,
+    scaler: Scaler,
+    targets: tuple[int, ...],
+    supports: torch.Tensor,
+    config: TrainConfig,
+    progress: ProgressFn,
+) -> tuple[GraphMLP, int]:
+    """One GraphMLP from ``config.seed``, with the epoch count it ran."""
+    torch.manual_seed(config.seed)
     x, y, tod, dow = train_set
-    in_features = x.shape[-1]
-    model = GraphMLP(
-        build_supports(transition_mats, config.hops),
-        in_features,
-        len(targets),
-        config,
-        lag_feature=targets[0],
-    )
-    forecaster = LearnedForecaster(model, scaler, targets, config)
+    model = GraphMLP(supports, x.shape[-1], len(targets), config, lag_feature=targets[0])
+    single = LearnedForecaster(Ensemble([model]), scaler, targets, config)
     xt = _tensor(scaler.transform(x))
     tt = _tensor(time_inputs(tod, dow))
     if config.node_linear:
         with torch.no_grad():
-            design = local_design(xt[..., targets[0]], tt).numpy().astype(np.float64)
-            model.local.copy_(_tensor(_local_ridge(design, y, scaler, targets, config)))
-    yz = scaler.transform(y)[..., list(targets)]
+            design = local_design(xt[..., targets[0]], tt)
+            ridge = _local_ridge(design.numpy().astype(np.float64), y, scaler, targets, config)
+            model.local.copy_(_tensor(ridge))
+        # fine-tuning 170 x 19 x 24 detector weights with MAE overfits the three training days;
+        # kept at the ridge solution, the MLP learns only what ridge misses
+        model.local.requires_grad_(config.train_local)
     mask_t = torch.tensor(y[..., list(targets)] != 0)
-    yt = _tensor(yz)
+    yt = _tensor(scaler.transform(y)[..., list(targets)])
     weights = torch.tensor(
         [1.0] + [config.secondary_weight] * (len(targets) - 1), dtype=torch.float32
     )
     optimiser = torch.optim.AdamW(
-        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+        [p for p in model.parameters() if p.requires_grad],
+        lr=config.lr,
+        weight_decay=config.weight_decay,
     )
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=config.max_epochs)
     generator = torch.Generator().manual_seed(config.seed)
-    best_err, best_state, stale = np.inf, copy.deepcopy(model.state_dict()), 0
+    best_err, best_state, stale, epochs = np.inf, copy.deepcopy(model.state_dict()), 0, 0
     started = time.monotonic()
     for epoch in range(config.max_epochs):
         model.train()
@@ -258,21 +314,20 @@ def train(
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimiser.step()
         schedule.step()
-        err = _validation_mae(forecaster, val_set)
-        forecaster.epochs = epoch + 1
+        err = _validation_mae(single, val_set)
+        epochs = epoch + 1
         if err < best_err - 1e-6:
             best_err, best_state, stale = err, copy.deepcopy(model.state_dict()), 0
         else:
             stale += 1
         elapsed = time.monotonic() - started
-        if progress is not None:
-            fraction = max((epoch + 1) / config.max_epochs, elapsed / config.max_seconds)
-            progress(fraction, f"epoch {epoch + 1}: validation MAE {err:.2f}")
+        fraction = max(epochs / config.max_epochs, elapsed / max(config.max_seconds, 1e-9))
+        progress(min(fraction, 1.0), f"epoch {epochs}: validation MAE {err:.2f}")
         if stale >= config.patience or elapsed > config.max_seconds:
             break
     model.load_state_dict(best_state)
     model.eval()
-    return forecaster
+    return model, epochs
 
 
 def _local_ridge(
@@ -310,13 +365,17 @@ def load(
 ) -> LearnedForecaster:
     """Rebuild a forecaster saved with ``LearnedForecaster.state``."""
     config = TrainConfig(**state["config"])
-    model = GraphMLP(
-        build_supports(transition_mats, config.hops),
-        in_features,
-        len(targets),
-        config,
-        lag_feature=targets[0],
+    weights = state["weights"]
+    if not any(key.startswith("members.") for key in weights):  # saved before ensembles
+        weights = {f"members.0.{key}": value for key, value in weights.items()}
+        config = replace(config, members=1)
+    supports = build_supports(transition_mats, config.hops)
+    model = Ensemble(
+        [
+            GraphMLP(supports, in_features, len(targets), config, lag_feature=targets[0])
+            for _ in range(config.members)
+        ]
     )
-    model.load_state_dict(state["weights"])
+    model.load_state_dict(weights)
     model.eval()
     return LearnedForecaster(model, scaler, targets, config)
