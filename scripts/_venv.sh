@@ -1,5 +1,6 @@
 # Shared by scripts/demo and scripts/test: make .venv with Python 3.11+ and install HostCity into it.
-# Usage: source scripts/_venv.sh [EXTRAS]   (EXTRAS like "[dev]")
+# Usage: source scripts/_venv.sh EXTRAS   (EXTRAS like "[dev]", or "" for none; always pass
+# it, since a sourced file otherwise sees the calling script's own arguments)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
