@@ -2,7 +2,7 @@
 
 import typer
 
-from hostcity.cli.brain import control, forecast, incidents, twin
+from hostcity.cli.brain import control, emergency, forecast, incidents, twin
 
 app = typer.Typer(
     help="City Brain: traffic twin, signal control, incidents, emergencies, forecasts.",
@@ -12,3 +12,4 @@ control.register(app)
 twin.register(app)
 forecast.register(app)
 incidents.register(app)
+emergency.register(app)

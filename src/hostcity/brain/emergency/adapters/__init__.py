@@ -1,0 +1,1 @@
+"""Adapters of the emergency feature: libsumo runs with emergency vehicles."""

@@ -1,0 +1,29 @@
+"""Emergency test fixtures: a small signalised grid made with SUMO's netgenerate."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def ev_grid_net(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 4x4 grid of traffic lights, 200 m blocks, one lane each way (random trips are added
+    by ``load_scenario``)."""
+    import sumolib
+
+    net = tmp_path_factory.mktemp("ev_grid") / "evgrid.net.xml"
+    subprocess.run(
+        [
+            sumolib.checkBinary("netgenerate"), "--grid", "--grid.number", "4",
+            "--grid.length", "200", "--grid.attach-length", "100",
+            "--default-junction-type", "traffic_light", "--tls.guess.threshold", "0",
+            "--default.lanenumber", "1", "--no-turnarounds", "--no-warnings",
+            "--output-file", str(net),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return net
