@@ -1,9 +1,8 @@
-"""Finds the scenario loader and the signal-control loop of ``brain.control`` when installed."""
+"""Connects the twin to ``brain.control``: its scenario loader and its signal-control loop."""
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import itertools
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from hostcity.brain.twin.adapters.sumo_twin import (
     ScenarioLike,
     SumoTwinRun,
 )
-from hostcity.core.errors import DependencyError, InputError
+from hostcity.core.errors import InputError
 from hostcity.core.settings import Settings
 
 
@@ -22,35 +21,23 @@ def load_scenario(spec: str, workdir: Path, *, seed: int) -> ScenarioLike:
     """Build the scenario named by ``spec`` ('demo' or a path) with ``brain.control``'s loader.
 
     Raises:
-        DependencyError: when the scenario loader is not installed.
         InputError: for a bad scenario (raised by the loader).
     """
-    try:
-        module: Any = importlib.import_module("hostcity.brain.control.scenario")
-    except ModuleNotFoundError as exc:
-        raise DependencyError(
-            "the scenario loader (hostcity.brain.control.scenario) is not installed",
-            hint="install a HostCity build with the brain control feature",
-        ) from exc
-    scenario: ScenarioLike = module.load_scenario(spec, workdir, seed=seed)
-    return scenario
+    from hostcity.brain.control import scenario
+
+    built: ScenarioLike = scenario.load_scenario(spec, workdir, seed=seed)
+    return built
 
 
-def control_factory() -> ControlFactory | None:
-    """A factory of ``brain.control``'s ControlLoop on the running libsumo, if installed.
+def control_factory() -> ControlFactory:
+    """A factory of ``brain.control``'s ControlLoop on the running SUMO.
 
     Every junction starts on its fixed program; the twin then applies the chosen controllers.
     """
-    try:
-        module: Any = importlib.import_module("hostcity.brain.control.adapters.sumo_loop")
-    except ModuleNotFoundError:
-        return None
-    loop_class = getattr(module, "ControlLoop", None)
-    if loop_class is None:
-        return None
+    from hostcity.brain.control.adapters.sumo_loop import ControlLoop
 
     def make_loop(sumo: Any) -> ControlHook:
-        loop: ControlHook = loop_class(sumo, "fixed")
+        loop: ControlHook = ControlLoop(sumo, "fixed")
         return loop
 
     return make_loop
