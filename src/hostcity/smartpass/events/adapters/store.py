@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,61 +25,35 @@ from hostcity.smartpass.events.agenda import AgendaSession, AgendaVenue, SeenSta
 from hostcity.smartpass.events.folding import fold_tokens
 from hostcity.smartpass.events.types import FollowKind, SessionStatus
 
+RowT = TypeVar("RowT")
+
+
+def _get(session: Session, model: type[RowT], key: int, what: str, hint: str) -> RowT:
+    row = session.get(model, key)
+    if row is None:
+        raise NotFoundError(f"no {what} with id {key}", hint=hint)
+    return row
+
 
 def athlete_row(session: Session, athlete_id: int) -> AthleteRow:
-    """The athlete with ``athlete_id``.
-
-    Raises:
-        NotFoundError: for an unknown id.
-    """
-    row = session.get(AthleteRow, athlete_id)
-    if row is None:
-        raise NotFoundError(
-            f"no athlete with id {athlete_id}", hint="find ids with GET /api/pass/athletes?q=NAME"
-        )
-    return row
+    """The athlete with ``athlete_id``; NotFoundError for an unknown id."""
+    return _get(session, AthleteRow, athlete_id, "athlete",
+                "find ids with GET /api/pass/athletes?q=NAME")  # fmt: skip
 
 
 def event_row(session: Session, event_id: int) -> EventRow:
-    """The medal event with ``event_id``.
-
-    Raises:
-        NotFoundError: for an unknown id.
-    """
-    row = session.get(EventRow, event_id)
-    if row is None:
-        raise NotFoundError(
-            f"no event with id {event_id}", hint="list them with GET /api/pass/events"
-        )
-    return row
+    """The medal event with ``event_id``; NotFoundError for an unknown id."""
+    return _get(session, EventRow, event_id, "event", "list them with GET /api/pass/events")
 
 
 def venue_row(session: Session, venue_id: int) -> VenueRow:
-    """The venue with ``venue_id``.
-
-    Raises:
-        NotFoundError: for an unknown id.
-    """
-    row = session.get(VenueRow, venue_id)
-    if row is None:
-        raise NotFoundError(
-            f"no venue with id {venue_id}", hint="list them with GET /api/pass/venues"
-        )
-    return row
+    """The venue with ``venue_id``; NotFoundError for an unknown id."""
+    return _get(session, VenueRow, venue_id, "venue", "list them with GET /api/pass/venues")
 
 
 def session_row(session: Session, session_id: int) -> SessionRow:
-    """The scheduled session with ``session_id``.
-
-    Raises:
-        NotFoundError: for an unknown id.
-    """
-    row = session.get(SessionRow, session_id)
-    if row is None:
-        raise NotFoundError(
-            f"no session with id {session_id}", hint="sessions are listed in the agenda"
-        )
-    return row
+    """The scheduled session with ``session_id``; NotFoundError for an unknown id."""
+    return _get(session, SessionRow, session_id, "session", "sessions are listed in the agenda")
 
 
 def noc_exists(session: Session, noc: str) -> bool:
