@@ -58,3 +58,49 @@ def test_open_a_detectors_forecast_chart(page: Any, server: tuple[str, dict[str,
     page.select_option("#forecast-feature", "speed")
     page.wait_for_function(f"{label}.startsWith('speed')")
     assert page.locator("#forecast-congestion li").count() >= 1
+
+
+@pytest.fixture
+def congestion_server(
+    settings: Settings, platform: Platform, tokens: dict[str, str], rush_hour_model: Path
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The app with the rush-hour model and detectors 0-4 on the twin's map."""
+    with serve_in_thread(settings, platform) as url:
+        yield url, tokens
+
+
+def test_congestion_layer_on_the_live_map(
+    browser: Any, congestion_server: tuple[str, dict[str, str]]
+) -> None:
+    url, tokens = congestion_server
+    with screenshot_page(browser, "brain-congestion-layer.png", (1400, 900)) as page:
+        page.goto(f"{url}/#login={tokens['fan']}")
+        page.wait_for_selector("#who-name")
+        page.goto(f"{url}/#/brain/live")
+        page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")
+        assert page.get_attribute("#congestion-controls", "data-state") == "off"
+        assert page.locator("#congestion-legend").is_hidden()
+        assert page.locator("#congestion-layer").count() == 0
+
+        page.check("#congestion-toggle")
+        page.wait_for_selector("#congestion-controls[data-state='on']")
+        assert page.locator("#congestion-legend").is_visible()
+        legend = page.inner_text("#congestion-legend")
+        for label in ("≤ 15 min", "15\u201330 min", "30\u201360 min"):
+            assert label in legend
+        assert "6 of 6 detector(s) expect congestion" in page.inner_text("#congestion-state")
+        markers = page.locator("#congestion-layer circle.congestion-marker")
+        assert markers.count() == 5  # detector 5 has no place on the map
+        assert page.locator("#congestion-layer polyline.congestion-edge").count() == 5
+        marker = page.locator("#congestion-layer circle[data-detector='2']")
+        assert marker.get_attribute("cx") == "200"
+        assert marker.get_attribute("cy") == "-70"
+        minutes = marker.get_attribute("data-minutes")
+        title = marker.locator("title").text_content() or ""
+        assert title.startswith(f"congestion expected in {minutes} min")
+        assert marker.get_attribute("fill") == "#ff5d5d"  # within 15 minutes
+
+        page.uncheck("#congestion-toggle")
+        page.wait_for_selector("#congestion-controls[data-state='off']")
+        assert page.locator("#congestion-layer").count() == 0
+        assert page.locator("#congestion-legend").is_hidden()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 
 from hostcity.brain.forecast.adapters import model_store
 from hostcity.brain.forecast.bundle import ModelBundle
+from hostcity.brain.forecast.congestion import HORIZON_MIN, Outlook, Place, Thresholds, outlook
 from hostcity.brain.forecast.errors import UnknownDetectorError
 from hostcity.brain.forecast.history import ObservationHistory, recent_window
 from hostcity.brain.forecast.protocol import IN_STEPS, OUT_STEPS
@@ -169,25 +171,61 @@ class ForecastService:
             "congestion": soon,
         }
 
+    def congestion(
+        self, places: Mapping[str, Place], *, detector: str | None = None
+    ) -> dict[str, Any]:
+        """Where congestion is expected within the hour, soonest first, with map places.
+
+        Args:
+            places: Map place of each detector the map knows (others get null coordinates).
+            detector: Only this detector (its entry is missing when no congestion is expected).
+
+        Raises:
+            UnknownDetectorError: for a detector the model does not know.
+            NotFoundError: when no model was trained yet.
+        """
+        bundle = self.bundle()
+        ids = bundle.sensor_ids
+        if detector is not None and detector not in ids:
+            shown = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
+            raise UnknownDetectorError(
+                f"no forecasts for detector {detector!r}", hint=f"known detectors: {shown}"
+            )
+        start, values, pred, source = self._predict(bundle)
+        issued = start + timedelta(minutes=5 * (values.shape[0] - 1))
+        found = []
+        for col, name in enumerate(ids):
+            if detector is not None and name != detector:
+                continue
+            expected = _outlook(bundle, pred, col)
+            if expected is not None:
+                place = places.get(name, Place())
+                found.append({"detector": name, **place.to_dict(), **expected.to_dict()})
+        found.sort(key=lambda d: (d["minutes_ahead"], d["detector"]))
+        return {
+            "model": self.model_info(bundle),
+            "source": source,
+            "issued_at": issued.isoformat(),
+            "horizon_min": HORIZON_MIN,
+            "detectors": 1 if detector is not None else len(ids),
+            "on_map": sum(1 for d in ids if d in places and places[d].x is not None),
+            "congestion": found,
+        }
+
 
 def _reading(value: float) -> float | None:
     return None if value == 0 else round(float(value), 2)
 
 
+def _outlook(bundle: ModelBundle, pred: FloatArray, col: int) -> Outlook | None:
+    """Congestion expected at detector ``col`` within the hour, from its training thresholds."""
+    thresholds = Thresholds.from_history(
+        float(bundle.congestion_speed[col]), float(bundle.congestion_flow[col])
+    )
+    return outlook(pred[:, col, :], bundle.target_names, thresholds)
+
+
 def _congestion_in(bundle: ModelBundle, pred: FloatArray, col: int) -> int | None:
     """Minutes until the forecast first crosses the detector's congestion threshold."""
-    names = bundle.target_names
-    if "speed" in names and bundle.congestion_speed[col] > 0:
-        series, limit, below = (
-            pred[:, col, names.index("speed")],
-            bundle.congestion_speed[col],
-            True,
-        )
-    elif "flow" in names and bundle.congestion_flow[col] > 0:
-        series, limit, below = pred[:, col, names.index("flow")], bundle.congestion_flow[col], False
-    else:
-        return None
-    for h, value in enumerate(series):
-        if (value < limit) if below else (value > limit):
-            return 5 * (h + 1)
-    return None
+    found = _outlook(bundle, pred, col)
+    return None if found is None else found.minutes_ahead

@@ -2,7 +2,7 @@
 
 import typer
 
-from hostcity.cli.brain import control, emergency, forecast, incidents, twin
+from hostcity.cli.brain import control, emergency, forecast, history, incidents, twin
 
 app = typer.Typer(
     help="City Brain: traffic twin, signal control, incidents, emergencies, forecasts.",
@@ -11,5 +11,6 @@ app = typer.Typer(
 control.register(app)
 twin.register(app)
 forecast.register(app)
+history.register(app)
 incidents.register(app)
 emergency.register(app)

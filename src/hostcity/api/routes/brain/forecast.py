@@ -47,6 +47,26 @@ def get_forecasts(
     return service.forecast(detector)
 
 
+@router.get("/forecasts/congestion")
+def get_congestion(
+    platform: PlatformDep,
+    _user: AnyUser,
+    detector: str | None = Query(None, description="one detector id; omit for every detector"),
+) -> dict[str, Any]:
+    """Where congestion is expected within the hour, soonest first, placed on the live map.
+
+    Each entry: detector, edge, lane, x/y (network metres, as the map draws) or lon/lat,
+    minutes_ahead, severity, and the expected value with its unit and threshold.
+    """
+    from hostcity.brain.forecast.congestion import detector_places
+    from hostcity.brain.twin.service import TwinService
+    from hostcity.brain.twin.setup import SERVICE as TWIN_SERVICE
+
+    twin: TwinService = platform.service(TWIN_SERVICE)
+    places = detector_places(twin.network, twin.detectors)
+    return _service(platform).congestion(places, detector=detector)
+
+
 @router.get("/forecasts/models")
 def get_models(platform: PlatformDep, _user: Operator) -> dict[str, Any]:
     """Saved model bundles, newest first, with the one in use."""

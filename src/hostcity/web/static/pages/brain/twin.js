@@ -1,5 +1,6 @@
 // City Brain live tab: the twin's map (edges by speed, junctions by phase), KPIs, controllers.
 import { api, h, svg, toast, token } from "../../app.js";
+import { congestionLayer } from "./congestion_layer.js";
 
 const RETRY_MS = 3000;
 const POLL_MS = 2000;
@@ -67,6 +68,7 @@ export function renderTwin(el, ctx) {
   const clock = tile("kpi-clock", "simulated time");
   const map = svg("svg", { id: "brain-map", role: "img", "aria-label": "live traffic map",
     width: "100%", height: "560", preserveAspectRatio: "xMidYMid meet" });
+  const congestion = congestionLayer(map);
   const junctionBody = h("tbody", {});
   const feed = h("ul", { id: "observation-feed", class: "muted" });
   el.append(
@@ -75,7 +77,7 @@ export function renderTwin(el, ctx) {
     h("div", { style: "display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:16px;margin-top:16px" },
       h("div", { class: "panel" }, map,
         h("p", { class: "muted" }, "Edges: green free-flowing, amber slow, red crawling. ",
-          "Junction colour: current signal phase (amber while changing).")),
+          "Junction colour: current signal phase (amber while changing)."), congestion.el),
       h("div", {},
         h("div", { class: "panel" }, h("h3", {}, "Junctions"),
           h("div", { style: "max-height:420px;overflow:auto" }, h("table", { id: "junction-list", style: "table-layout:fixed" },
@@ -119,6 +121,7 @@ export function renderTwin(el, ctx) {
       nodes.append(dot);
     }
     map.replaceChildren(roads, nodes);
+    congestion.attach(network);
   }
 
   function showStatus(s) {
@@ -236,6 +239,7 @@ export function renderTwin(el, ctx) {
   load();
   return () => {
     stopped = true;
+    congestion.stop();
     abort.abort();
     for (const t of timers) clearTimeout(t);
   };

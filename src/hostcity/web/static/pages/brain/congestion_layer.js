@@ -1,0 +1,136 @@
+// Live-map layer: where the forecast service expects congestion within the hour.
+import { api, h, svg } from "../../app.js";
+
+const REFRESH_MS = 60_000;
+const RETRY_MS = 10_000;
+
+// Colour by how soon: red within a quarter hour, amber within half an hour, yellow within the hour.
+export const BANDS = [
+  { max: 15, colour: "#ff5d5d", label: "≤ 15 min" },
+  { max: 30, colour: "#f5b942", label: "15–30 min" },
+  { max: 60, colour: "#ffe066", label: "30–60 min" },
+];
+
+export function minutesColour(minutes) {
+  return (BANDS.find((b) => minutes <= b.max) || BANDS[BANDS.length - 1]).colour;
+}
+
+function clock(iso) {
+  const d = new Date(iso);
+  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+}
+
+export function tooltip(c) {
+  const value = `${Number(c.expected).toFixed(1)} ${c.unit}`;
+  const limit = `${c.feature === "speed" ? "below" : "above"} ${Number(c.threshold).toFixed(1)}`;
+  return `congestion expected in ${c.minutes_ahead} min · ${c.detector} (${c.severity}): ` +
+    `${c.feature} ${value}, ${limit}`;
+}
+
+// The layer's controls (toggle, legend, state) and its drawing on the map's <svg>.
+export function congestionLayer(map) {
+  let network = null;
+  let on = false;
+  let timer = null;
+  let generation = 0;
+  const group = svg("g", { id: "congestion-layer" });
+  const state = h("span", { id: "congestion-state", class: "muted" }, "off");
+  const toggle = h("input", { type: "checkbox", id: "congestion-toggle",
+    onchange: () => setOn(toggle.checked) });
+  const legend = h("div", { id: "congestion-legend", class: "muted", hidden: true,
+    style: "display:flex;gap:12px;flex-wrap:wrap;margin-top:4px" },
+    h("span", {}, "Congestion expected in:"),
+    ...BANDS.map((b) => h("span", { class: "congestion-band" },
+      h("span", { style: `display:inline-block;width:10px;height:10px;border-radius:50%;background:${b.colour};margin-right:4px` }),
+      b.label)));
+  const el = h("div", { id: "congestion-controls", dataset: { state: "off" } },
+    h("label", {}, toggle, " Congestion expected (forecast)"), " · ", state, legend);
+
+  function show(kind, text) {
+    el.dataset.state = kind;
+    state.textContent = text;
+    state.className = kind === "error" ? "warn" : "muted";
+  }
+
+  function scale() {
+    const [xmin, ymin, xmax, ymax] = network.bounds;
+    return Math.max(xmax - xmin, ymax - ymin) / 600;
+  }
+
+  function draw(data) {
+    const shapes = new Map(network ? network.edges.map((e) => [e.id, e.shape]) : []);
+    const s = network ? scale() : 1;
+    const placed = data.congestion.filter((c) => c.x !== null && c.y !== null);
+    const highlights = svg("g", { "stroke-linecap": "round", fill: "none", opacity: "0.55" });
+    const markers = svg("g", {});
+    // soonest last, so it is drawn on top
+    for (const c of [...placed].reverse()) {
+      const colour = minutesColour(c.minutes_ahead);
+      const shape = shapes.get(c.edge);
+      if (shape) {
+        highlights.append(svg("polyline", { points: shape.map(([x, y]) => `${x},${-y}`).join(" "),
+          stroke: colour, "stroke-width": s * 7, class: "congestion-edge" }));
+      }
+      markers.append(svg("circle", { cx: c.x, cy: -c.y, r: s * (c.severity === "severe" ? 10 : 7),
+        fill: colour, stroke: "#0f1720", "stroke-width": s * 1.5, class: "congestion-marker",
+        "data-detector": c.detector, "data-minutes": c.minutes_ahead },
+        svg("title", {}, tooltip(c))));
+    }
+    group.replaceChildren(highlights, markers);
+    const soon = data.congestion.length;
+    let text = `${soon} of ${data.detectors} detector(s) expect congestion within ` +
+      `${data.horizon_min} min · ${placed.length} on this map · ${data.model.name}, ` +
+      `issued ${clock(data.issued_at)} (${data.source})`;
+    if (data.on_map === 0) text += " · the model's detectors are not on this map";
+    show("on", text);
+  }
+
+  // Each start bumps the generation, so a reply or timer of an earlier one is dropped.
+  async function refresh(gen) {
+    if (!on || gen !== generation) return;
+    if (!group.isConnected) map.append(group);
+    let wait = REFRESH_MS;
+    try {
+      const data = await api("/api/brain/forecasts/congestion");
+      if (!on || gen !== generation) return;
+      draw(data);
+    } catch (error) {
+      if (!on || gen !== generation) return;
+      group.replaceChildren();
+      show("error", error.status === 404 ? `no forecasts: ${error.message}` : `forecasts unavailable: ${error.message}`);
+      wait = RETRY_MS; // a model may be training right now
+    }
+    timer = setTimeout(() => refresh(gen), wait);
+  }
+
+  function restart() {
+    generation += 1;
+    clearTimeout(timer);
+    if (on) refresh(generation);
+  }
+
+  function setOn(value) {
+    on = value;
+    legend.hidden = !on;
+    if (on) {
+      show("loading", "loading forecasts…");
+    } else {
+      group.remove();
+      show("off", "off");
+    }
+    restart();
+  }
+
+  return {
+    el,
+    // Call after the map is (re)drawn: the layer goes back on top of the new network.
+    attach(net) {
+      network = net;
+      restart();
+    },
+    stop() {
+      on = false;
+      restart();
+    },
+  };
+}
