@@ -53,6 +53,7 @@ TABLE_MODULES = (
     "hostcity.brain.twin.adapters.tables",
     "hostcity.brain.forecast.adapters.tables",
     "hostcity.brain.incidents.adapters.tables",
+    "hostcity.brain.emergency.adapters.tables",
     "hostcity.smartpass.faces.adapters.tables",
     "hostcity.smartpass.events.adapters.tables",
     "hostcity.smartpass.transit.adapters.tables",

@@ -1,8 +1,8 @@
-"""Errors of the emergency feature: bad trips and routes that do not exist."""
+"""Errors of the emergency feature: bad input, missing routes, busy units, no live twin."""
 
 from __future__ import annotations
 
-from hostcity.core.errors import InputError
+from hostcity.core.errors import ConflictError, InputError
 
 
 class EmergencyInputError(InputError):
@@ -15,3 +15,27 @@ class NoRouteError(EmergencyInputError):
     """No route joins the two edges of an emergency trip."""
 
     code = "no_route"
+
+
+class UnitBusyError(ConflictError):
+    """The unit asked for is already on a call."""
+
+    code = "unit_busy"
+
+
+class NoUnitAvailableError(ConflictError):
+    """No available unit can reach the call."""
+
+    code = "no_unit_available"
+
+
+class OutsideNetworkError(EmergencyInputError):
+    """A call location is too far from any road an emergency vehicle may use."""
+
+    code = "outside_network"
+
+
+class TwinNotReadyError(ConflictError):
+    """The live twin has no road picture yet, so no live ETA can be computed."""
+
+    code = "twin_not_ready"

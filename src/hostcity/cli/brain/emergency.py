@@ -1,4 +1,4 @@
-"""CLI commands of the emergency feature: ``hostcity brain ev-eval``."""
+"""CLI commands of the emergency feature: ``ev-eval``, ``units`` and ``dispatch``."""
 
 from __future__ import annotations
 
@@ -67,3 +67,73 @@ def register(app: typer.Typer) -> None:
             print_json(result)
         else:
             _print_report(result)
+
+    @app.command("units")
+    def units(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    ) -> None:
+        """List emergency units with their stations and status ('hostcity demo' seeds some)."""
+        from hostcity.brain.emergency.setup import SERVICE
+
+        found = state(ctx).platform().service(SERVICE).units()
+        if as_json:
+            print_json({"units": found})
+            return
+        if not found:
+            typer.echo("no emergency units (run 'hostcity demo' to seed the demo's)")
+        for unit in found:
+            station = unit["station"]
+            typer.echo(
+                f"{unit['id']:<10} {unit['kind']:<10} {unit['status']:<11} station on "
+                f"{station['edge']} at ({station['x']:.0f}, {station['y']:.0f})"
+            )
+
+    @app.command("dispatch")
+    def dispatch(  # noqa: PLR0917 - typer passes options by position
+        ctx: typer.Context,
+        x: float | None = typer.Option(None, "--x", help="call location, network x metres"),
+        y: float | None = typer.Option(None, "--y", help="call location, network y metres"),
+        lon: float | None = typer.Option(None, "--lon", help="call longitude (geo networks)"),
+        lat: float | None = typer.Option(None, "--lat", help="call latitude (geo networks)"),
+        edge: str | None = typer.Option(None, "--edge", help="call on this edge (its middle)"),
+        unit: str | None = typer.Option(None, "--unit", help="send this unit (default: fastest)"),
+        warmup_s: float = typer.Option(300.0, "--warmup-s", help="simulated warm-up first"),
+        limit_s: float = typer.Option(1800.0, "--limit-s", help="simulated time to arrive"),
+        as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    ) -> None:
+        """Dispatch a unit in a headless twin of settings.brain.scenario and follow it.
+
+        Runs its own twin in this process: warms it up, picks the unit with the lowest ETA on
+        live travel times (or --unit), drives it with signal pre-emption, and reports the ETA
+        against the real drive. Use the API (POST /api/brain/emergency/calls) for the server's
+        twin; do not run this against the data directory of a running server.
+        """
+        from hostcity.brain.emergency.adapters.headless import dispatch_headless
+        from hostcity.brain.emergency.calls import CallLocation
+
+        where = CallLocation(x=x, y=y, lon=lon, lat=lat, edge_id=edge)
+        platform = state(ctx).platform()
+        with progress_bar("dispatch", enabled=not as_json) as report:
+            call = dispatch_headless(
+                platform, where, unit_id=unit, warmup_s=warmup_s, limit_s=limit_s, progress=report
+            )
+        if as_json:
+            print_json(call)
+            return
+        location = call["location"]
+        typer.echo(
+            f"call {call['id']} on {location['edge']} at ({location['x']:.0f}, "
+            f"{location['y']:.0f}): unit {call['unit']} sent, ETA {call['eta_s']:.0f} s"
+        )
+        others = ", ".join(
+            f"{k} {'-' if v is None else f'{v:.0f} s'}" for k, v in call["candidates"].items()
+        )
+        typer.echo(f"  ETAs of available units: {others}")
+        if call["arrived"]:
+            typer.echo(
+                f"  on scene after {call['travel_time_s']:.0f} s, "
+                f"{call['preemptions']} signal(s) pre-empted on the way"
+            )
+        else:
+            typer.echo(f"  not on scene within {limit_s:g} s (call {call['status']})")

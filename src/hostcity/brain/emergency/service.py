@@ -1,0 +1,325 @@
+"""The emergency service: units, ETA previews and dispatches on live travel times, tracking."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from hostcity.brain.emergency.adapters import store
+from hostcity.brain.emergency.adapters.tables import CallRow
+from hostcity.brain.emergency.calls import (
+    CallLocation,
+    RoadPicture,
+    etas_of,
+    locate,
+    station_spot,
+    unit_routes,
+)
+from hostcity.brain.emergency.errors import EmergencyInputError, TwinNotReadyError
+from hostcity.brain.emergency.routing import Spot
+from hostcity.brain.emergency.units import (
+    AVAILABLE,
+    ON_SCENE,
+    RETURNING,
+    Unit,
+    check_kind,
+    check_unit_id,
+    choose_unit,
+)
+from hostcity.core.db import session_scope
+from hostcity.core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_CALLS = 500
+
+
+@dataclass(frozen=True)
+class Order:
+    """A drive the twin must start: a unit, its route, where it starts and where it stops."""
+
+    call_id: int | None
+    unit_id: str
+    route: tuple[str, ...]
+    origin: Spot
+    destination: Spot
+    eta_s: float
+    to_scene: bool = True
+
+
+class EmergencyService:
+    """Units and calls; the API and CLI call it, the twin's hook feeds it live data.
+
+    The twin thread publishes the road picture and takes orders; requests only read the picture
+    and queue orders, so every SUMO call stays on the twin's thread.
+    """
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+        self._lock = threading.Lock()
+        self._picture: RoadPicture | None = None
+        self._orders: list[Order] = []
+        self._tracking: dict[str, dict[str, Any]] = {}
+
+    # live picture (written by the twin's thread) ----------------------------------------------
+
+    def set_picture(self, picture: RoadPicture | None) -> None:
+        """Share the latest roads and travel times; None when the twin stops."""
+        with self._lock:
+            self._picture = picture
+
+    def ready(self) -> bool:
+        """Whether the live twin has shared a road picture."""
+        with self._lock:
+            return self._picture is not None
+
+    def picture(self) -> RoadPicture:
+        """The latest road picture.
+
+        Raises:
+            TwinNotReadyError: when the live twin is not running.
+        """
+        with self._lock:
+            picture = self._picture
+        if picture is None:
+            raise TwinNotReadyError(
+                "the live twin is not running, so there are no live travel times to dispatch on",
+                hint="start the server with the twin enabled (HOSTCITY_BRAIN__TWIN_ENABLED=true) "
+                "and wait for it to run",
+            )
+        return picture
+
+    def take_orders(self) -> list[Order]:
+        """Orders queued since the last call (the twin's thread starts them)."""
+        with self._lock:
+            orders, self._orders = self._orders, []
+        return orders
+
+    def track(self, unit_id: str, live: dict[str, Any] | None) -> None:
+        """Record where a unit on the road is now; None when it is off the road."""
+        with self._lock:
+            if live is None:
+                self._tracking.pop(unit_id, None)
+            else:
+                self._tracking[unit_id] = live
+
+    def tracking(self, unit_id: str) -> dict[str, Any] | None:
+        """The live position of ``unit_id``, if it is on the road."""
+        with self._lock:
+            live = self._tracking.get(unit_id)
+        return dict(live) if live else None
+
+    # units ---------------------------------------------------------------------------------------
+
+    def add_unit(self, unit: Unit) -> bool:
+        """Store a unit (available at its station); True when new, False when updated.
+
+        Raises:
+            EmergencyInputError: for a bad id or kind.
+        """
+        check_unit_id(unit.unit_id)
+        check_kind(unit.kind)
+        with session_scope(self.session_factory) as session:
+            return store.upsert_unit(session, unit)
+
+    def units(self) -> list[dict[str, Any]]:
+        """Every unit with its station, status, and live position and ETA when on the road."""
+        with session_scope(self.session_factory) as session:
+            units = store.all_units(session)
+        return [self._unit_dict(u) for u in units]
+
+    def _unit_dict(self, unit: Unit) -> dict[str, Any]:
+        return {
+            "id": unit.unit_id,
+            "kind": unit.kind,
+            "name": unit.name,
+            "status": unit.status,
+            "call": unit.call_id,
+            "station": {
+                "edge": unit.station_edge,
+                "pos_m": round(unit.station_pos_m, 1),
+                "x": round(unit.station_xy[0], 1),
+                "y": round(unit.station_xy[1], 1),
+            },
+            "live": self.tracking(unit.unit_id),
+        }
+
+    # calls ---------------------------------------------------------------------------------------
+
+    def eta_preview(self, where: CallLocation) -> dict[str, Any]:
+        """Where the call snaps to and each unit's live ETA, fastest first (busy units last).
+
+        Raises:
+            TwinNotReadyError: when the twin is not running.
+            OutsideNetworkError: for a location off the roads.
+        """
+        picture = self.picture()
+        spot = locate(picture, where)
+        with session_scope(self.session_factory) as session:
+            units = store.all_units(session)
+        routes = unit_routes(picture, units, spot)
+        rows = []
+        for unit in units:
+            route = routes.get(unit.unit_id)
+            rows.append(
+                {
+                    "id": unit.unit_id,
+                    "kind": unit.kind,
+                    "name": unit.name,
+                    "status": unit.status,
+                    "eta_s": None if route is None else round(route.eta_s, 1),
+                    "route_edges": 0 if route is None else len(route.edges),
+                    "reachable": route is not None,
+                }
+            )
+        rows.sort(key=lambda r: (r["eta_s"] is None, r["eta_s"] or 0.0, r["id"]))
+        return {"location": spot.to_dict(), "sim_time_s": picture.sim_time_s, "units": rows}
+
+    def dispatch(
+        self, where: CallLocation, *, unit_id: str | None = None, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Open a call and send ``unit_id``, or the available unit with the lowest live ETA.
+
+        The call and the unit's new status are stored in one transaction before the twin is told,
+        so a refused dispatch leaves nothing behind.
+
+        Raises:
+            TwinNotReadyError: when the twin is not running.
+            OutsideNetworkError: for a location off the roads.
+            NotFoundError: for an unknown unit.
+            UnitBusyError: when the chosen unit is not available.
+            NoUnitAvailableError: when no available unit can reach the call.
+        """
+        picture = self.picture()
+        spot = locate(picture, where)
+        with session_scope(self.session_factory) as session:
+            units = store.all_units(session)
+            routes = unit_routes(picture, units, spot)
+            etas = etas_of(routes)
+            unit = choose_unit(units, etas, unit_id)
+            route = routes[unit.unit_id]
+            assert route is not None, "choose_unit only returns a unit with a route"
+            origin = station_spot(picture, unit)
+            assert origin is not None, "a unit with a route has a station on the network"
+            row = CallRow(
+                status="dispatched",
+                unit_id=unit.unit_id,
+                edge_id=spot.edge_id,
+                pos_m=spot.pos_m,
+                x_m=spot.x,
+                y_m=spot.y,
+                eta_s=route.eta_s,
+                route=list(route.edges),
+                candidates={k: None if v is None else round(v, 1) for k, v in etas.items()},
+                dispatched_sim_s=picture.sim_time_s,
+                created_by=user_id,
+            )
+            session.add(row)
+            session.flush()
+            store.claim_unit(session, unit.unit_id, row.id)
+            call_id = row.id
+            data = store.call_dict(row)
+        order = Order(call_id, unit.unit_id, route.edges, origin, spot, route.eta_s)
+        with self._lock:
+            self._orders.append(order)
+        self.track(unit.unit_id, _planned(order, picture.sim_time_s))
+        log.info(
+            "call %d: unit %s dispatched, ETA %.0f s", order.call_id, unit.unit_id, route.eta_s
+        )
+        return data
+
+    def call(self, call_id: int) -> dict[str, Any]:
+        """One call, with its unit's live position while it drives there.
+
+        Raises:
+            NotFoundError: for an unknown call.
+        """
+        with session_scope(self.session_factory) as session:
+            data = store.call_dict(store.call_row(session, call_id))
+        live = self.tracking(data["unit"])
+        data["live"] = live if live and live.get("call") == call_id else None
+        return data
+
+    def calls(self, *, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest calls first.
+
+        Raises:
+            EmergencyInputError: for a limit outside 1 to 500.
+        """
+        if not 1 <= limit <= MAX_CALLS:
+            raise EmergencyInputError(f"limit must be 1 to {MAX_CALLS}, got {limit}")
+        with session_scope(self.session_factory) as session:
+            return [store.call_dict(r) for r in store.recent_calls(session, limit)]
+
+    # what the twin reports -----------------------------------------------------------------------
+
+    def arrived(self, call_id: int, unit_id: str, sim_time_s: float) -> None:
+        """The unit reached the call: it is on scene."""
+        with session_scope(self.session_factory) as session:
+            row = store.call_row(session, call_id)
+            row.status, row.arrived_sim_s, row.arrived_at = ON_SCENE, sim_time_s, utcnow()
+            store.move_unit(session, unit_id, ON_SCENE)
+        log.info("call %d: unit %s on scene", call_id, unit_id)
+
+    def leaving(self, call_id: int, unit_id: str, *, home: bool) -> None:
+        """The unit leaves the scene: the call closes; it returns (or is home at once)."""
+        with session_scope(self.session_factory) as session:
+            store.call_row(session, call_id).status = "closed"
+            store.move_unit(session, unit_id, RETURNING if not home else AVAILABLE)
+        if home:
+            self.track(unit_id, None)
+
+    def home(self, unit_id: str) -> None:
+        """The unit is back at its station and available."""
+        with session_scope(self.session_factory) as session:
+            store.move_unit(session, unit_id, AVAILABLE)
+        self.track(unit_id, None)
+
+    def failed(self, order: Order, reason: str) -> None:
+        """The twin could not start ``order``: the call fails and the unit is available again."""
+        log.warning("unit %s could not drive: %s", order.unit_id, reason)
+        with session_scope(self.session_factory) as session:
+            if order.call_id is not None and order.to_scene:
+                row = store.call_row(session, order.call_id)
+                row.status, row.note = "failed", reason[:500]
+            store.move_unit(session, order.unit_id, AVAILABLE)
+        self.track(order.unit_id, None)
+
+    def reset(self, reason: str) -> int:
+        """Every unit back home (the twin run ended); returns how many calls were still open.
+
+        Calls still driving are interrupted; calls whose unit is on scene are closed.
+        """
+        with self._lock:
+            self._orders.clear()
+            self._tracking.clear()
+        with session_scope(self.session_factory) as session:
+            calls = store.open_calls(session)
+            for row in calls:
+                if row.status == ON_SCENE:  # it got there; only its return was cut short
+                    row.status = "closed"
+                else:
+                    row.status, row.note = "interrupted", reason[:500]
+            for unit_row in store.busy_units(session):
+                unit_row.status, unit_row.call_id, unit_row.updated_at = AVAILABLE, None, utcnow()
+        return len(calls)
+
+
+def _planned(order: Order, sim_time_s: float) -> dict[str, Any]:
+    """Tracking of a unit that has not left its station yet."""
+    return {
+        "call": order.call_id,
+        "leg": "to_scene" if order.to_scene else "returning",
+        "state": "departing",
+        "x": round(order.origin.x, 1),
+        "y": round(order.origin.y, 1),
+        "edge": order.origin.edge_id,
+        "route": list(order.route),
+        "eta_s": round(order.eta_s, 1),
+        "speed_mps": 0.0,
+        "sim_time_s": sim_time_s,
+    }

@@ -1,0 +1,68 @@
+"""The Emergency tab in headless Chromium on ``hostcity demo``: place a call, dispatch, follow."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+
+from tests.browser_harness import OUTPUT_DIR, LiveServer, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+TWIN_START_MS = 180_000
+
+
+def _click_centre(page: Any, selector: str) -> None:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _place_call(page: Any, selector: str) -> None:
+    """Click ``selector`` on the map until the twin is up and the chooser lists ETAs."""
+    deadline = time.monotonic() + TWIN_START_MS / 1000
+    while True:
+        _click_centre(page, selector)
+        page.wait_for_selector("#eta-table, #eta-error", timeout=30_000)
+        if page.locator("#eta-table").count():
+            return
+        assert time.monotonic() < deadline, page.inner_text("#eta-error")
+        page.wait_for_timeout(2000)
+
+
+def test_operator_dispatches_a_unit_and_follows_its_eta(page: Any, live_server: LiveServer) -> None:
+    login(page, live_server, "operator")
+    page.goto(f"{live_server.url}/#/brain/emergency")
+    page.wait_for_selector("#emergency-roads polyline", timeout=TWIN_START_MS)
+    page.wait_for_selector("#station-amb-1", timeout=30_000)
+    assert page.locator("#emergency-units tbody tr").count() == 5
+    # a call at police car 1's station, answered by ambulance 1 from across the city
+    _place_call(page, "#station-pol-1")
+    assert page.locator("#call-marker").count() == 1
+    etas = page.locator("#eta-table td.eta").all_inner_texts()
+    assert sum(bool(re.search(r"\d+ s", t)) for t in etas) == 5, etas
+    page.click("#dispatch-amb-1")
+    page.wait_for_selector("#toast.ok")
+    assert "amb-1 dispatched" in page.inner_text("#toast")
+    page.wait_for_selector("#call-eta", timeout=10_000)
+    assert re.search(r"\d+ s", page.inner_text("#call-eta")), page.inner_text("#call-eta")
+    page.wait_for_selector("#unit-marker-amb-1", timeout=30_000)
+    assert page.inner_text("#unit-row-amb-1 .status") in {"on the way", "on scene"}
+    shots = OUTPUT_DIR / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "brain-emergency-driving.png"))
+    page.wait_for_function(
+        "document.getElementById('call-status')?.textContent === 'on scene'", timeout=120_000
+    )
+    assert page.inner_text("#call-eta") == "arrived"
+    assert page.inner_text("#unit-row-amb-1 .status") == "on scene"
+
+
+def test_fans_are_told_dispatch_is_for_operators(page: Any, live_server: LiveServer) -> None:
+    login(page, live_server, "fan")
+    page.goto(f"{live_server.url}/#/brain/emergency")
+    page.wait_for_selector("#emergency-status")
+    assert "for operators" in page.inner_text("#emergency-status")
+    assert page.locator("#emergency-map").count() == 0
