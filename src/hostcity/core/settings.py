@@ -30,6 +30,18 @@ class BrainSettings(BaseModel):
     detector_interval_s: float = Field(default=60.0, gt=0)
     controller: str = "hostcity"
     seed: int = 42
+    demo_history_days: int = Field(
+        default=2,
+        ge=0,
+        le=60,
+        description="days of the demo city's loop readings 'hostcity demo' records in the "
+        "background to train its forecast model (0: record none)",
+    )
+    demo_history_hours: float | None = Field(
+        default=None,
+        gt=0,
+        description="record only the first hours of those days (quick test runs)",
+    )
 
 
 class SmartPassSettings(BaseModel):
@@ -43,6 +55,13 @@ class SmartPassSettings(BaseModel):
     keep_photos: bool = False
     max_image_bytes: int = 8_000_000
     rate_limit_per_minute: int = 120
+    enrol_jitters: int = Field(
+        default=8,
+        ge=0,
+        le=100,
+        description="dlib random jitters averaged into each enrolled template (0: none); "
+        "each costs one ResNet pass at enrolment only, never at the gate",
+    )
 
 
 class ReplaySettings(BaseModel):

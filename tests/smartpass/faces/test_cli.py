@@ -70,6 +70,7 @@ def test_eval_lfw_and_calibrate_on_tiny_set(
     assert set(result) >= {"accuracy", "accuracy_std", "tar_at_far_1e-3", "pairs", "images_per_s"}
     assert result["pairs"] == 8 and result["images"] == 6
     assert result["accuracy"] == 1.0
+    assert result["jitters"] == settings.smartpass.enrol_jitters == 8
     assert result["images_per_s"] > 0
     assert cache.is_file()
     code, out = _run(

@@ -125,7 +125,7 @@ def calibrate(
 ) -> None:
     """Set the gate threshold from the target false-accept rate on labelled images."""
     from hostcity.smartpass.faces import evaluation
-    from hostcity.smartpass.faces.adapters.engine import FaceEngine
+    from hostcity.smartpass.faces.adapters.engine import EngineOptions, FaceEngine
     from hostcity.smartpass.faces.calibration import threshold_path
     from hostcity.smartpass.faces.lfw import read_pairs
 
@@ -133,9 +133,8 @@ def calibrate(
     pairs, _skipped = _usable_pairs(read_pairs(pairs_file), _images_dir(images))
     names = evaluation.pair_names(pairs)
     with progress_bar("embedding faces", enabled=not as_json and sys.stderr.isatty()) as report:
-        embeddings = evaluation.embed_images(
-            FaceEngine(), images, names, report=report, cache=cache
-        )
+        engine = FaceEngine(EngineOptions(jitters=settings.smartpass.enrol_jitters))
+        embeddings = evaluation.embed_images(engine, images, names, report=report, cache=cache)
     far = target_far if target_far is not None else settings.smartpass.target_far
     result = evaluation.calibrate(names, embeddings, target_far=far)
     path = threshold_path(settings)
@@ -151,22 +150,36 @@ def calibrate(
 
 
 def eval_lfw(
+    ctx: typer.Context,
+    *,
     pairs_file: Path = typer.Argument(..., help="LFW pairs.txt (View 2 format)"),
     images: Path = typer.Option(..., "--images", help="folder of the LFW images"),
     cache: Path | None = typer.Option(None, help="embedding cache file (.npz) to reuse"),
     no_flip: bool = typer.Option(False, "--no-flip", help="skip mirrored-chip augmentation"),
+    jitters: int | None = typer.Option(
+        None,
+        min=0,
+        max=100,
+        help="random jitters per template, as at enrolment (default: smartpass.enrol_jitters; "
+        "0 for none)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Run the LFW pair protocol: cross-validated accuracy, TAR at FAR 1e-3, throughput."""
+    """Run the LFW pair protocol: cross-validated accuracy, TAR at FAR 1e-3, throughput.
+
+    Both images of a pair are embedded as enrolment does (chip, mirror, jittered mean); faces
+    HOG misses are found with the CNN detector, else a centred box is used.
+    """
     from hostcity.smartpass.faces import evaluation
-    from hostcity.smartpass.faces.adapters.engine import FaceEngine
+    from hostcity.smartpass.faces.adapters.engine import EngineOptions, FaceEngine
     from hostcity.smartpass.faces.lfw import read_pairs
 
+    count = jitters if jitters is not None else state(ctx).settings().smartpass.enrol_jitters
     pairs, skipped = _usable_pairs(read_pairs(pairs_file), _images_dir(images))
     names = evaluation.pair_names(pairs)
     with progress_bar("embedding faces", enabled=not as_json and sys.stderr.isatty()) as report:
         embeddings = evaluation.embed_images(
-            FaceEngine(), images, names, report=report, cache=cache
+            FaceEngine(EngineOptions(jitters=count)), images, names, report=report, cache=cache
         )
     result = evaluation.lfw_report(pairs, embeddings, flip_tta=not no_flip, skipped=skipped)
     if as_json:

@@ -21,7 +21,7 @@ from hostcity.core.settings import Settings
 from hostcity.core.timeutil import utcnow
 from hostcity.smartpass.faces import quality
 from hostcity.smartpass.faces.adapters import store
-from hostcity.smartpass.faces.adapters.engine import DetectedFace, FaceEngine
+from hostcity.smartpass.faces.adapters.engine import DetectedFace, EngineOptions, FaceEngine
 from hostcity.smartpass.faces.adapters.images import decode_image
 from hostcity.smartpass.faces.adapters.tables import FaceGateAuditRow, FaceTicketRow
 from hostcity.smartpass.faces.calibration import load_thresholds
@@ -68,7 +68,7 @@ class FacesService:
     ) -> None:
         self.settings = settings
         self.session_factory = session_factory
-        self.engine = engine or FaceEngine()
+        self.engine = engine or FaceEngine(EngineOptions(jitters=settings.smartpass.enrol_jitters))
         self.clock = clock
         self.limiter = RateLimiter(settings.smartpass.rate_limit_per_minute)
         self._keyring: KeyRing | None = None
@@ -202,7 +202,7 @@ class FacesService:
         templates: list[tuple[int, NDArray[np.float32]]] = []
         # Every photo passed the checks (else _checked_faces raised), so faces match photos.
         for face, original in zip(faces, photos, strict=True):
-            vector = self.engine.embed(face.chip, flip=True)
+            vector = self.engine.enrolment_template(face.chip)
             sealed = self.keyring.seal(vector, aad=holder_aad(holder.id))
             photo = None
             if self.settings.smartpass.keep_photos:

@@ -1,4 +1,4 @@
-"""The dlib face engine: HOG detection, 5-point landmarks, aligned chips and ResNet embeddings."""
+"""The dlib face engine: HOG (and CNN) detection, 5-point landmarks, aligned chips, embeddings."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ MODEL_FILES = {
     "cnn": "mmod_human_face_detector.dat",
 }
 _MODELS: dict[Path, tuple[Any, Any, Any, Any]] = {}
+_CNN_DETECTORS: dict[Path, Any] = {}
 _MODELS_LOCK = threading.RLock()
 
 
@@ -65,7 +66,8 @@ class EngineOptions:
     Attributes:
         upsample: HOG upsampling passes; 0 finds faces of about 80 px and more, fast.
         flip_tta: Also embed the mirrored chip and average (test-time augmentation).
-        jitters: dlib's random jitters per chip (0 or 1 means none; each one costs a pass).
+        jitters: dlib's random jitters averaged into enrolment templates (0 or 1: none; each
+            one costs a ResNet pass, so gate probes never use them).
         padding: Padding of the aligned chip around the landmarks (dlib's default is 0.25).
     """
 
@@ -152,6 +154,25 @@ class FaceEngine:
                 key=lambda face: -face.box.width_px * face.box.height_px,
             )
 
+    def detect_cnn(self, rgb: NDArray[np.uint8], *, upsample: int = 1) -> list[DetectedFace]:
+        """Every face the CNN (MMOD) detector finds, largest first.
+
+        It finds faces HOG misses (turned, partly hidden, low contrast) but costs about 2 s per
+        250x250 image on one core, so it is a fallback for offline work, never used at gates.
+        """
+        with self._lock:
+            dlib, _, predictor, _ = self._load()
+            folder = self._models or models_dir()
+            if folder not in _CNN_DETECTORS:
+                _CNN_DETECTORS[folder] = dlib.cnn_face_detection_model_v1(
+                    str(folder / MODEL_FILES["cnn"])
+                )
+            found = _CNN_DETECTORS[folder](rgb, upsample)
+            return sorted(
+                (self._face(dlib, predictor, rgb, d.rect, float(d.confidence)) for d in found),
+                key=lambda face: -face.box.width_px * face.box.height_px,
+            )
+
     def face_in_box(self, rgb: NDArray[np.uint8], box: FaceBox) -> DetectedFace:
         """The face inside a known box (for aligned data sets where the detector misses)."""
         with self._lock:
@@ -183,12 +204,37 @@ class FaceEngine:
             batch.append(chip[:, ::-1])
         return normalise(self.descriptors(batch).mean(axis=0))
 
+    def enrolment_template(self, chip: NDArray[np.uint8]) -> NDArray[np.float32]:
+        """The template stored at enrolment: chip and mirror, plus the mean of random jitters.
+
+        The jittered mean (``options.jitters`` passes) and the chip-and-mirror mean are each
+        normalised and then averaged, so neither dominates. Measured on LFW in
+        ``docs/benchmarks/gates.md``.
+        """
+        template = self.embed(chip, flip=True)
+        if self.options.jitters > 1:
+            template = normalise(template + normalise(self.jittered(chip)))
+        return template
+
+    def jittered(self, chip: NDArray[np.uint8]) -> NDArray[np.float32]:
+        """dlib's mean raw descriptor over ``options.jitters`` random jitters of the chip.
+
+        dlib draws the jitters (small rotations, scalings, shifts and mirrorings) from a random
+        generator kept by the model, so two calls differ slightly (cosine about 0.998).
+        """
+        with self._lock:
+            _, _, _, resnet = self._load()
+            vector = resnet.compute_face_descriptor(
+                np.ascontiguousarray(chip), max(self.options.jitters, 1)
+            )
+        return np.asarray(vector, dtype=np.float32)
+
     def descriptors(self, chips: list[NDArray[np.uint8]]) -> NDArray[np.float32]:
         """dlib's raw 128-D descriptors (N x 128) of aligned chips, in one batch."""
         with self._lock:
             _, _, _, resnet = self._load()
             batch = [np.ascontiguousarray(chip) for chip in chips]
-            vectors = resnet.compute_face_descriptor(batch, self.options.jitters)
+            vectors = resnet.compute_face_descriptor(batch, 0)
         return np.asarray([np.asarray(v, dtype=np.float32) for v in vectors], dtype=np.float32)
 
 
