@@ -94,6 +94,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     log_file = OUTPUT_DIR / "demo-server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOSTCITY_")}
     env["HOSTCITY_BRAIN__TWIN_SPEED"] = "30"
+    # the demo's forecast job records 8 h of history, not 2 days (about 1 min instead of 5)
+    env["HOSTCITY_BRAIN__DEMO_HISTORY_DAYS"] = "1"
+    env["HOSTCITY_BRAIN__DEMO_HISTORY_HOURS"] = "8"
     with log_file.open("w") as log:
         server = subprocess.Popen(
             [

@@ -12,7 +12,15 @@ from tests.browser_harness import LiveServer, login
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TWIN_START_MS = 180_000
 DEMO_MODEL_MS = 240_000
-"""The demo trains its forecast model in a job at start-up; the layer retries until it is saved."""
+"""At start-up the demo records its loops' history (8 h in the harness) and trains on it in a
+job; until the model is saved the layer says "forecasts are being prepared: N%" and retries."""
+
+
+def _get(server: LiveServer, path: str, role: str = "fan") -> Any:
+    headers = {"Authorization": f"Bearer {server.tokens[role]}"}
+    response = httpx.get(f"{server.url}{path}", headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def test_congestion_layer_turns_on_with_legend_and_the_served_forecasts(
@@ -27,16 +35,24 @@ def test_congestion_layer_turns_on_with_legend_and_the_served_forecasts(
     page.check("#congestion-toggle")
     assert page.locator("#congestion-legend").is_visible()
     assert "≤ 15 min" in page.inner_text("#congestion-legend")
+    state = page.inner_text("#congestion-state")
+    assert "unavailable" not in state and "no forecasts" not in state, state
     page.wait_for_selector("#congestion-controls[data-state='on']", timeout=DEMO_MODEL_MS)
     state = page.inner_text("#congestion-state")
     assert "expect congestion within 60 min" in state
 
-    # the layer draws a marker for every detector the service places on this map
-    served = httpx.get(
-        f"{live_server.url}/api/brain/forecasts/congestion",
-        headers={"Authorization": f"Bearer {live_server.tokens['fan']}"},
-        timeout=30,
-    ).json()
+    # the demo's model forecasts the twin's own loops: each one whose road the map draws
+    # (loops on tram tracks and cycle paths have no drawn road) is on this map
+    served = _get(live_server, "/api/brain/forecasts/congestion")
+    detectors = _get(live_server, "/api/brain/detectors")["detectors"]
+    loops = {d["id"]: d["edge"] for d in detectors if d["tls"] is not None}  # the twin's
+    drawn = {e["id"] for e in _get(live_server, "/api/brain/twin/network")["edges"]}
+    overview = _get(live_server, "/api/brain/forecasts")
+    assert served["detectors"] == len(overview["detectors"]) > 50
+    assert set(overview["detectors"]) <= set(loops)
+    on_drawn_roads = [d for d in overview["detectors"] if loops[d] in drawn]
+    assert served["on_map"] == len(on_drawn_roads) > 50
+    assert "not on this map" not in state
     placed = [c for c in served["congestion"] if c["x"] is not None]
     assert f"{len(placed)} on this map" in state
     assert page.locator("#congestion-layer circle.congestion-marker").count() == len(placed)
@@ -49,3 +65,19 @@ def test_congestion_layer_turns_on_with_legend_and_the_served_forecasts(
     assert page.locator("#congestion-layer").count() == 0
     # the map itself is untouched by the layer
     assert page.locator("#brain-map polyline[data-edge]").count() > 100
+
+
+def test_forecast_tab_charts_the_demo_citys_own_loops(page: Any, live_server: LiveServer) -> None:
+    login(page, live_server, "operator")
+    page.goto(f"{live_server.url}/#/brain/forecast")
+    page.wait_for_selector("#forecast-chart #forecast-line", timeout=DEMO_MODEL_MS)
+    options = page.locator("#forecast-detector option").all_inner_texts()
+    detectors = _get(live_server, "/api/brain/detectors")["detectors"]
+    loops = {d["id"] for d in detectors if d["tls"] is not None}
+    assert len(options) > 50
+    assert set(options) <= loops
+    model = page.inner_text("#forecast-model")
+    assert "Inputs from store" in model  # live readings of the twin, not the training data
+    job = _get(live_server, "/api/jobs?kind=brain.forecast_demo", "operator")[0]
+    assert job["status"] == "succeeded"
+    assert job["result"]["model"]["version"] in model

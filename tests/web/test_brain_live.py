@@ -41,8 +41,12 @@ def test_operator_sees_the_live_map_and_can_switch_a_controller(
     other = next((name for name in options if name != select.input_value()), None)
     if other is not None:
         select.select_option(other)
-        page.wait_for_selector("#toast.ok")
-        assert other in page.inner_text("#toast")
+        # wait for this change's toast, not the login one that may still show
+        page.wait_for_function(
+            "(name) => { const t = document.querySelector('#toast.ok');"
+            " return t && !t.hidden && t.textContent.includes(name); }",
+            arg=other,
+        )
 
 
 def test_fan_sees_controllers_read_only(page: Any, live_server: LiveServer) -> None:

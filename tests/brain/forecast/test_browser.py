@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 
 from hostcity.brain.forecast.adapters.model_store import models_dir
+from hostcity.brain.forecast.errors import ForecastPreparingError
+from hostcity.brain.forecast.service import ForecastService
+from hostcity.brain.forecast.setup import SERVICE
 from hostcity.brain.forecast.training import TrainRequest, train_and_save
 from hostcity.brain.forecast.types import Series
 from hostcity.core.platform import Platform
@@ -104,3 +107,52 @@ def test_congestion_layer_on_the_live_map(
         page.wait_for_selector("#congestion-controls[data-state='off']")
         assert page.locator("#congestion-layer").count() == 0
         assert page.locator("#congestion-legend").is_hidden()
+
+
+def test_layer_and_tab_say_forecasts_are_being_prepared_then_show_them(
+    browser: Any, congestion_server: tuple[str, dict[str, str]], platform: Platform
+) -> None:
+    url, tokens = congestion_server
+    service: ForecastService = platform.service(SERVICE)
+    models = service.models_root
+    hidden = models.with_name("hidden-models")
+    models.rename(hidden)  # no model yet, as at the demo's first start
+    percent = [40]
+
+    def preparing() -> None:
+        raise ForecastPreparingError(
+            f"forecasts are being prepared: {percent[0]}% (recording detector history: day 1/2)"
+        )
+
+    service.preparation = preparing
+    with screenshot_page(browser, "brain-forecast-preparing.png", (1400, 900)) as page:
+        page.goto(f"{url}/#login={tokens['fan']}")
+        page.wait_for_selector("#who-name")
+        page.goto(f"{url}/#/brain/live")
+        page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")
+        page.check("#congestion-toggle")
+        page.wait_for_selector("#congestion-controls[data-state='preparing']")
+        state = page.locator("#congestion-state")
+        assert state.inner_text() == (
+            "forecasts are being prepared: 40% (recording detector history: day 1/2)"
+        )
+        assert state.get_attribute("class") == "muted"  # not shown as an error
+        percent[0] = 55  # the layer asks again within seconds
+        page.wait_for_function(
+            "document.getElementById('congestion-state').textContent.includes('55%')"
+        )
+
+        page.goto(f"{url}/#/brain/forecast")
+        empty = page.wait_for_selector("#forecast-empty[data-state='preparing']")
+        assert empty.inner_text().startswith("forecasts are being prepared: 55%")
+        assert page.get_attribute("#forecast-empty progress", "value") == "55"
+
+        hidden.rename(models)  # the job saved its model
+        page.wait_for_selector("#forecast-chart #forecast-line", timeout=15_000)
+        assert page.locator("#forecast-detector option").count() == 6
+
+        page.goto(f"{url}/#/brain/live")
+        page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")
+        page.check("#congestion-toggle")
+        page.wait_for_selector("#congestion-controls[data-state='on']")
+        assert page.locator("#congestion-layer circle.congestion-marker").count() == 5

@@ -157,18 +157,6 @@ def test_training_job_with_bad_data_fails_with_the_reason(
     assert view.error is not None and "not a readable .npz" in view.error
 
 
-def test_demo_seeder_trains_a_model_that_serves_forecasts(platform: Platform) -> None:
-    from hostcity.brain.forecast.demo import seed_demo
-
-    lines = seed_demo(platform)
-    job_id = lines[0].rsplit("job ", 1)[1].rstrip(")")
-    view = platform.jobs.wait(job_id, timeout_s=240)
-    assert view.error is None, view.error
-    service: ForecastService = platform.service(SERVICE)
-    assert service.overview()["detectors"] == [str(i) for i in range(8)]
-    assert seed_demo(platform) == ["forecast: using the saved forecast model"]
-
-
 def test_train_route_queues_a_job_for_operators_only(
     client: TestClient, tokens: dict[str, str], benchmark_files: tuple[Path, Path, Series]
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hostcity.core.errors import InputError, NotFoundError
+from hostcity.core.errors import HostCityError, InputError, NotFoundError
 
 
 class ForecastDataError(InputError):
@@ -15,3 +15,16 @@ class UnknownDetectorError(NotFoundError):
     """A detector id that the forecast model does not know."""
 
     code = "forecast_unknown_detector"
+
+
+class ForecastPreparingError(HostCityError):
+    """No forecasts yet: a job is recording history and training the first model."""
+
+    http_status = 503
+    code = "forecast_preparing"
+
+
+class HistoryRecordingError(HostCityError):
+    """Recording detector history in a child process failed."""
+
+    code = "forecast_history_failed"

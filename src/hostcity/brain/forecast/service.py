@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,10 @@ class ForecastService:
     Args:
         models_root: Folder of saved model bundles.
         history: Live observations; when None, forecasts start from the training data's end.
+
+    Attributes:
+        preparation: Called when no model is saved yet; raises while a job prepares the first
+            one (``ForecastPreparingError``, saying how far it is) or when that job failed.
     """
 
     def __init__(self, models_root: Path, history: ObservationHistory | None = None) -> None:
@@ -35,6 +39,7 @@ class ForecastService:
         self.history = history
         self._lock = threading.Lock()
         self._bundle: ModelBundle | None = None
+        self.preparation: Callable[[], None] | None = None
 
     def select_version(self) -> str | None:
         """The newest version whose learned model beats the baselines, else the newest one."""
@@ -49,9 +54,12 @@ class ForecastService:
 
         Raises:
             NotFoundError: when no model was trained yet.
+            ForecastPreparingError: while a job prepares the first model.
         """
         version = self.select_version()
         if version is None:
+            if self.preparation is not None:
+                self.preparation()
             raise NotFoundError(
                 "no forecast model has been trained yet",
                 hint="run 'hostcity brain forecast train --data DATA.npz --graph GRAPH.csv'",

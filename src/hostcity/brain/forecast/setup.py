@@ -11,14 +11,18 @@ SERVICE = "brain.forecast"
 
 
 def register(platform: Platform) -> None:
-    """Add the forecast service, the training job and the demo seeder to ``platform``."""
+    """Add the forecast service, the training and demo jobs and the demo seeder to ``platform``."""
+    from hostcity.brain.forecast import demo
+    from hostcity.brain.forecast.adapters.history_child import HistoryChildren
     from hostcity.brain.forecast.adapters.model_store import models_dir
     from hostcity.brain.forecast.adapters.twin_store import StoreHistory
-    from hostcity.brain.forecast.demo import seed_demo
     from hostcity.brain.forecast.service import ForecastService
     from hostcity.brain.forecast.training import JOB_KIND, train_job
 
     history = StoreHistory(platform.session_factory)
     platform.services[SERVICE] = ForecastService(models_dir(platform.settings), history)
     platform.jobs.registry.register(JOB_KIND, train_job)
-    platform.demo_seeders.append(seed_demo)
+    children = HistoryChildren()  # a worker only so that stopping the platform ends them
+    platform.workers.append(children)
+    platform.jobs.registry.register(demo.JOB_KIND, demo.DemoForecastJob(children))
+    platform.demo_seeders.append(demo.seed_demo)

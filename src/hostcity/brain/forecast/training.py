@@ -34,6 +34,7 @@ class TrainRequest:
         data: Path of a benchmark .npz (T, N, F); None to train on the observation store.
         graph: Path of a from,to,distance CSV; None with the store to join nearest detectors.
         store_days: With the store, how many of the newest days to use (all when None).
+        store_source: With the store, only observations of this source (e.g. 'history').
         start: ISO time of the first step.
         max_epochs: Upper bound on learned-model epochs.
         max_seconds: Upper bound on learned-model training time.
@@ -45,6 +46,7 @@ class TrainRequest:
     graph: str | None = None
     start: str = DEFAULT_START
     store_days: float | None = None
+    store_source: str | None = None
     max_epochs: int | None = None
     max_seconds: float | None = None
     threads: int | None = None
@@ -91,16 +93,20 @@ def load_benchmark(
 
 
 def load_store(
-    session_factory: sessionmaker[Session], graph: str | None, days: float | None
+    session_factory: sessionmaker[Session],
+    graph: str | None,
+    days: float | None,
+    source: str | None = None,
 ) -> tuple[Series, SensorGraph]:
-    """The observation store's history and a graph (from a CSV, or nearest detectors).
+    """The observation store's history (of one source when given) and a graph (from a CSV,
+    or nearest detectors).
 
     Raises:
         ForecastDataError: for an empty store, unknown sensors or too little history.
     """
     from hostcity.brain.forecast.adapters import twin_store
 
-    history = twin_store.StoreHistory(session_factory)
+    history = twin_store.StoreHistory(session_factory, source=source)
     series = twin_store.series_from_store(history, days=days)
     if graph:
         sensor_graph = files.load_graph_csv(Path(graph), series.sensor_ids)
@@ -118,7 +124,7 @@ def load_request(
         return load_benchmark(Path(request.data), Path(request.graph), request.start)
     if session_factory is None:
         raise InputError("training on the store needs a database", hint="pass --data and --graph")
-    return load_store(session_factory, request.graph, request.store_days)
+    return load_store(session_factory, request.graph, request.store_days, request.store_source)
 
 
 def backtest(
@@ -153,7 +159,7 @@ def train_and_save(
     result = backtest(request, progress, session_factory)
     created = utcnow()
     version = _version(created)
-    source = str(Path(request.data).resolve()) if request.data else "observation store"
+    source = str(Path(request.data).resolve()) if request.data else store_label(request)
     saved = bundle_mod.from_backtest(result, version=version, created_at=created, source=source)
     path = model_store.save(models_root, saved)
     return {**saved.metadata, "path": str(path)}
@@ -164,6 +170,13 @@ def train_job(ctx: JobContext, params: Mapping[str, Any]) -> dict[str, Any]:
     request = TrainRequest.from_params(params)
     root = model_store.models_dir(ctx.settings)
     return train_and_save(request, root, ctx.progress, ctx.session_factory)
+
+
+def store_label(request: TrainRequest) -> str:
+    """How a model's metadata names the store data it was trained on."""
+    if request.store_source:
+        return f"observation store ({request.store_source})"
+    return "observation store"
 
 
 def _version(created: datetime) -> str:

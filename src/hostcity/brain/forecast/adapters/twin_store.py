@@ -6,7 +6,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hostcity.brain.forecast.errors import ForecastDataError
@@ -28,27 +28,42 @@ def _bucket_time(bucket: int) -> datetime:
 
 
 class StoreHistory:
-    """Observations of the store summed (flow, veh per 5 min) or averaged (occupancy, km/h)."""
+    """Observations of the store summed (flow, veh per 5 min) or averaged (occupancy, km/h).
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    Args:
+        session_factory: The database.
+        source: Only observations of this source (e.g. 'history'); every source when None.
+    """
+
+    def __init__(
+        self, session_factory: sessionmaker[Session], *, source: str | None = None
+    ) -> None:
         self.session_factory = session_factory
+        self.source = source
+
+    def _of_source(self) -> list[ColumnElement[bool]]:
+        return [] if self.source is None else [ObservationRow.source == self.source]
 
     def detector_ids(self) -> list[str]:
         """Every detector with observations, sorted."""
         with session_scope(self.session_factory) as session:
-            query = select(ObservationRow.detector_id).distinct()
+            query = select(ObservationRow.detector_id).where(*self._of_source()).distinct()
             return sorted(session.scalars(query))
 
     def latest_time(self) -> datetime | None:
         """Start of the newest complete five-minute step."""
         with session_scope(self.session_factory) as session:
-            newest = session.scalar(select(func.max(ObservationRow.observed_to)))
+            newest = session.scalar(
+                select(func.max(ObservationRow.observed_to)).where(*self._of_source())
+            )
         return None if newest is None else _bucket_time(_bucket(newest) - 1)
 
     def earliest_time(self) -> datetime | None:
         """Start of the oldest five-minute step."""
         with session_scope(self.session_factory) as session:
-            oldest = session.scalar(select(func.min(ObservationRow.observed_to)))
+            oldest = session.scalar(
+                select(func.min(ObservationRow.observed_to)).where(*self._of_source())
+            )
         return None if oldest is None else _bucket_time(_bucket(oldest))
 
     def window(
@@ -73,6 +88,7 @@ class StoreHistory:
                     ObservationRow.observed_to >= _bucket_time(first),
                     ObservationRow.observed_to < _bucket_time(first + steps),
                     ObservationRow.detector_id.in_(detector_ids),
+                    *self._of_source(),
                 )
             ).all()
         for detector, t_from, t_to, counted, rate, occupancy, speed in rows:
@@ -99,7 +115,11 @@ class StoreHistory:
         with session_scope(self.session_factory) as session:
             rows = session.execute(
                 select(ObservationRow.detector_id, ObservationRow.lon, ObservationRow.lat)
-                .where(ObservationRow.lon.is_not(None), ObservationRow.lat.is_not(None))
+                .where(
+                    ObservationRow.lon.is_not(None),
+                    ObservationRow.lat.is_not(None),
+                    *self._of_source(),
+                )
                 .distinct()
             ).all()
         return {

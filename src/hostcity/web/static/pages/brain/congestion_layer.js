@@ -3,6 +3,12 @@ import { api, h, svg } from "../../app.js";
 
 const REFRESH_MS = 60_000;
 const RETRY_MS = 10_000;
+const PREPARING_MS = 3_000;
+
+// True for the API's answer while the first model is being prepared (the demo's job).
+export function isPreparing(error) {
+  return Boolean(error && error.body && error.body.error === "forecast_preparing");
+}
 
 // Colour by how soon: red within a quarter hour, amber within half an hour, yellow within the hour.
 export const BANDS = [
@@ -52,6 +58,16 @@ export function congestionLayer(map) {
     state.className = kind === "error" ? "warn" : "muted";
   }
 
+  // "forecasts are being prepared: 40% (...)": retried soon, and not an error.
+  function showFailure(error) {
+    if (isPreparing(error)) {
+      show("preparing", error.message);
+      return PREPARING_MS;
+    }
+    show("error", error.status === 404 ? `no forecasts: ${error.message}` : `forecasts unavailable: ${error.message}`);
+    return RETRY_MS; // a model may be training right now
+  }
+
   function scale() {
     const [xmin, ymin, xmax, ymax] = network.bounds;
     return Math.max(xmax - xmin, ymax - ymin) / 600;
@@ -97,8 +113,7 @@ export function congestionLayer(map) {
     } catch (error) {
       if (!on || gen !== generation) return;
       group.replaceChildren();
-      show("error", error.status === 404 ? `no forecasts: ${error.message}` : `forecasts unavailable: ${error.message}`);
-      wait = RETRY_MS; // a model may be training right now
+      wait = showFailure(error);
     }
     timer = setTimeout(() => refresh(gen), wait);
   }

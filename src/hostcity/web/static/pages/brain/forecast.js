@@ -1,11 +1,14 @@
 // brain/forecast tab: a detector's history and next hour with its uncertainty band, and
 // the detectors where congestion is expected within the hour.
 import { api, h, svg, toast } from "../../app.js";
+import { isPreparing } from "./congestion_layer.js";
 
 const W = 720;
 const H = 280;
 const PAD = { left: 52, right: 16, top: 16, bottom: 36 };
 const UNITS = { flow: "veh / 5 min", speed: "km/h" };
+const REFRESH_MS = 60_000;
+const PREPARING_MS = 3_000;
 
 function scale(d0, d1, r0, r1) {
   const span = d1 - d0 || 1;
@@ -117,14 +120,20 @@ export function renderForecast(el, ctx) {
     drawCurrent();
   }
 
+  // Returns how long to wait before the next refresh: soon while the model is being prepared.
   async function load() {
     let overview;
     try {
       overview = await api("/api/brain/forecasts");
     } catch (error) {
+      if (isPreparing(error)) {
+        chartBox.replaceChildren(h("p", { class: "muted", id: "forecast-empty", dataset: { state: "preparing" } },
+          `${error.message}. `, h("progress", { max: 100, value: preparedPercent(error.message) })));
+        return PREPARING_MS;
+      }
       const hint = error.body && error.body.hint ? ` ${error.body.hint}` : "";
       chartBox.replaceChildren(h("p", { class: "muted", id: "forecast-empty" }, `${error.message}.${hint}`));
-      return;
+      return REFRESH_MS;
     }
     const selected = picker.value || (ctx.args && ctx.args[1]) || overview.detectors[0];
     picker.replaceChildren(...overview.detectors.map((d) => h("option", { value: d }, d)));
@@ -136,11 +145,31 @@ export function renderForecast(el, ctx) {
         } }, `Detector ${c.detector}`), `: congestion expected in ${c.congestion_in_min} minutes`))
       : [h("li", { class: "muted" }, "None expected in the next hour.")]));
     await showDetector(picker.value);
+    return REFRESH_MS;
+  }
+
+  let stopped = false;
+  async function refresh(first) {
+    let wait = REFRESH_MS;
+    try {
+      wait = await load();
+    } catch (error) {
+      if (first) toast(error.message, "error");
+    }
+    if (!stopped) timer = setTimeout(() => refresh(false), wait);
   }
 
   picker.addEventListener("change", () => showDetector(picker.value));
   featurePicker.addEventListener("change", drawCurrent);
-  load().catch((error) => toast(error.message, "error"));
-  timer = setInterval(() => load().catch(() => {}), 60000);
-  return () => clearInterval(timer);
+  refresh(true);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+// The N of "forecasts are being prepared: N% (...)".
+function preparedPercent(message) {
+  const found = /(\d+)%/.exec(message || "");
+  return found ? Number(found[1]) : 0;
 }
