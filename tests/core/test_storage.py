@@ -126,3 +126,31 @@ def test_job_lifecycle_persists_progress_and_result(engine: Engine, tmp_path: Pa
     assert failed.error is not None and "bad x" in failed.error
     with session_scope(factory) as session:
         assert get_job(session, ok.id).result == {"value": 49}
+
+
+def test_only_a_server_start_fails_jobs_left_running(tmp_path: Path) -> None:
+    from hostcity.core.platform import open_platform
+
+    settings = load_settings(data_dir=tmp_path / "data", secret_key="x" * 32)
+    first = open_platform(settings)
+    try:
+        with session_scope(first.session_factory) as session:
+            session.add(JobRow(id="j-live", kind="demo", params={}, status="running"))
+    finally:
+        first.close()
+    # A CLI command beside a running server leaves the server's job alone...
+    cli = open_platform(settings, recover_jobs=False)
+    try:
+        with session_scope(cli.session_factory) as session:
+            assert get_job(session, "j-live").status is JobStatus.RUNNING
+    finally:
+        cli.close()
+    # ...a server starting on the database knows that nobody runs it any more.
+    server = open_platform(settings)
+    try:
+        with session_scope(server.session_factory) as session:
+            job = get_job(session, "j-live")
+        assert job.status is JobStatus.FAILED
+        assert job.error is not None and "interrupted" in job.error
+    finally:
+        server.close()

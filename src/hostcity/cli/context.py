@@ -34,7 +34,8 @@ class CliState:
     def platform(self) -> Platform:
         """The opened platform (database migrated, pillars loaded); closed when the CLI exits."""
         if self._platform is None:
-            self._platform = open_platform(self.settings())
+            # A server may be running jobs on this database: leave them be.
+            self._platform = open_platform(self.settings(), recover_jobs=False)
         return self._platform
 
     def close(self) -> None:

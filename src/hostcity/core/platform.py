@@ -70,8 +70,17 @@ class Platform:
         self.engine.dispose()
 
 
-def open_platform(settings: Settings, *, migrate: bool = True) -> Platform:
+def open_platform(
+    settings: Settings, *, migrate: bool = True, recover_jobs: bool = True
+) -> Platform:
     """Create the data directory, connect and migrate the database, and load the pillars.
+
+    Args:
+        settings: The settings.
+        migrate: Bring the database schema up to date first.
+        recover_jobs: Mark jobs a stopped server left queued or running as failed. A server
+            does this when it starts; a CLI command must not, since a server may be running
+            those jobs right now on the same database.
 
     Raises:
         ConfigError: for an unusable data directory or database URL.
@@ -91,7 +100,8 @@ def open_platform(settings: Settings, *, migrate: bool = True) -> Platform:
     for module_name in PILLAR_PLUGINS:
         module = importlib.import_module(module_name)
         module.register(platform)
-    interrupted = platform.jobs.recover_interrupted()
-    if interrupted:
-        log.warning("marked %d interrupted job(s) as failed", interrupted)
+    if recover_jobs:
+        interrupted = platform.jobs.recover_interrupted()
+        if interrupted:
+            log.warning("marked %d interrupted job(s) as failed", interrupted)
     return platform
