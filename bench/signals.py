@@ -1,7 +1,7 @@
 """Benchmark of the signal controllers on the six RESCO scenarios: delay per vehicle vs fixed-time.
 
 Usage: python bench/signals.py [RESCO_DIR] [--seeds 1,2,3] [--controllers fixed,...,hostcity]
-       [--scenarios cologne1,...] [--markdown docs/benchmarks/signals.md]
+       [--scenarios cologne1,...] [--workers N] [--markdown docs/benchmarks/signals.md]
 
 Prints a table (mean delay per vehicle and ratio to fixed-time per scenario) and one JSON line.
 """
@@ -24,7 +24,11 @@ CONTROLLERS = ("fixed", "actuated", "max-pressure", "hostcity")
 
 
 def run(
-    resco: Path, scenarios: list[str], controllers: list[str], seeds: list[int]
+    resco: Path,
+    scenarios: list[str],
+    controllers: list[str],
+    seeds: list[int],
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Evaluate every scenario x controller; returns {scenario: {controller: report}}."""
     results: dict[str, Any] = {}
@@ -34,7 +38,9 @@ def run(
             results[scenario] = {}
             for controller in controllers:
                 started = time.monotonic()
-                report = evaluate(config, controller, seeds=seeds, workdir=Path(tmp) / scenario)
+                report = evaluate(
+                    config, controller, seeds=seeds, workdir=Path(tmp) / scenario, workers=workers
+                )
                 report["wall_s"] = round(time.monotonic() - started, 1)
                 results[scenario][controller] = report
                 print(
@@ -105,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--controllers", default=",".join(CONTROLLERS))
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--workers", type=int, help="parallel runs (default: one per CPU)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args(argv)
     seeds = parse_seeds(args.seeds)
@@ -114,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: no {missing[0]}/{missing[0]}.sumocfg under {args.resco}", file=sys.stderr)
         return 2
-    results = run(args.resco, scenarios, controllers, seeds)
+    if args.workers is not None and args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    results = run(args.resco, scenarios, controllers, seeds, args.workers)
     table = markdown(results, controllers, seeds)
     print(table)
     if args.markdown:

@@ -11,7 +11,7 @@ from hostcity.brain.control.controllers import (
     make_controller,
 )
 from hostcity.brain.control.errors import ControllerError
-from hostcity.brain.control.hostcity_policy import HostCityController
+from hostcity.brain.control.hostcity_policy import HostCityController, HostCityParams
 from hostcity.brain.control.junction import (
     GreenPhase,
     LaneState,
@@ -169,3 +169,33 @@ def test_hostcity_respects_min_green_even_under_pressure() -> None:
     controller = HostCityController(TLS)
     state = {"n_in": (0.0, 0.0, 0.0), "e_in": (30.0, 30.0, 30.0)}
     assert controller.decide(observe(0, 2.0, **state)) == 0
+
+
+def test_a_switch_knows_which_links_lose_green_and_their_all_red() -> None:
+    info = TlsInfo("T", LINKS, (GreenPhase("GGgr", 5, 60, 30), GreenPhase("rGrG", 5, 60, 30)))
+    assert info.losing_links(0, 1) == {0, 2}
+    assert info.all_red(0, 1) == "rGrr"
+
+
+@pytest.mark.parametrize(
+    ("box_halting_veh", "red_s", "expected"),
+    [
+        pytest.param(2.0, 0.0, True, id="car-in-box"),
+        pytest.param(1.0, 5.0, True, id="still-within-limit"),
+        pytest.param(0.0, 0.0, False, id="box-empty"),
+        pytest.param(3.0, 6.0, False, id="limit-reached"),
+    ],
+)
+def test_hostcity_clears_the_junction_box_for_a_bounded_time(
+    box_halting_veh: float, red_s: float, expected: bool
+) -> None:
+    controller = HostCityController(TLS, HostCityParams(clearance_max_s=6.0))
+    assert controller.clears_junction_box
+    assert controller.hold_all_red(box_halting_veh, red_s) is expected
+
+
+def test_textbook_controllers_never_hold_an_all_red() -> None:
+    for name in ("fixed", "actuated", "max-pressure"):
+        controller = make_controller(name, TLS)
+        assert not controller.clears_junction_box
+        assert not controller.hold_all_red(5.0, 0.0)

@@ -12,6 +12,7 @@ from hostcity.brain.control.adapters.runner import sumo_command
 from hostcity.brain.control.adapters.sumo_loop import ControlLoop
 from hostcity.brain.control.controllers import CONTROLLER_NAMES
 from hostcity.brain.control.errors import ControllerError
+from hostcity.brain.control.hostcity_policy import HostCityController
 from hostcity.brain.control.scenario import load_scenario
 from hostcity.core.errors import NotFoundError
 from tests.brain.control.conftest import Grid
@@ -99,3 +100,37 @@ def test_a_light_without_green_keeps_its_own_program(sumo: ModuleType) -> None:
         sumo.simulationStep()
         loop.step()
     assert tl.getProgram("A0") == "blink"
+
+
+def _halt_a_car_inside(sumo: ModuleType, tls: str, max_steps: int = 200) -> str:
+    """Step until a car drives inside junction ``tls``, then stop it dead there."""
+    for _ in range(max_steps):
+        for vehicle in sumo.vehicle.getIDList():
+            if sumo.vehicle.getLaneID(vehicle).startswith(f":{tls}_"):
+                sumo.vehicle.setSpeedMode(vehicle, 0)  # stop at once, whatever the decel
+                sumo.vehicle.setSpeed(vehicle, 0.0)
+                return str(vehicle)
+        sumo.simulationStep()
+    pytest.fail(f"no car drove inside {tls}")
+
+
+def test_hostcity_holds_an_all_red_while_a_car_stands_in_the_box(sumo: ModuleType) -> None:
+    loop = ControlLoop(sumo, "hostcity", per_junction={"A1": "max-pressure"})
+    box_clear_s = HostCityController(loop.infos["A0"]).params.clearance_max_s
+    stuck = _halt_a_car_inside(sumo, "A0")
+    greens = {g.state for g in loop.infos["A0"].greens}
+    seen: list[str] = []
+    for _ in range(200):
+        sumo.simulationStep()
+        loop.step()
+        seen.append(sumo.trafficlight.getRedYellowGreenState("A0"))
+        if len(seen) > 1 and seen[-1] in greens and seen[-1] != seen[0]:
+            break
+    assert sumo.vehicle.getLaneID(stuck).startswith(":A0_"), "the stopped car left the box"
+    assert "y" in "".join(seen), "A0 never changed stage"
+    after_yellow = seen[max(i for i, s in enumerate(seen) if "y" in s) + 1 :]
+    all_red = [s for s in after_yellow if s not in greens]
+    assert all_red, "no all-red clearance while a car stood in the box"
+    assert len(all_red) == pytest.approx(box_clear_s, abs=1.0), "the all-red is not bounded"
+    assert all(set(s) <= set("rGg") and "y" not in s for s in all_red)
+    assert after_yellow[-1] in greens, "the next green never came"

@@ -16,10 +16,22 @@ class Controller(ABC):
     another to switch (the control loop inserts the yellow). Controllers whose ``native``
     names a SUMO program type ('static', 'actuated') are run by SUMO itself in simulations;
     their ``decide`` is the same rule in plain Python, for tests and other simulators.
+    A controller that sets ``clears_junction_box`` is asked, after each yellow, whether to
+    hold an all-red while cars still stand inside the junction (``hold_all_red``).
     """
 
     name: ClassVar[str]
     native: ClassVar[str | None] = None
+    clears_junction_box: ClassVar[bool] = False
+
+    def hold_all_red(self, box_halting_veh: float, red_s: float) -> bool:  # noqa: ARG002
+        """Whether to extend the all-red after a yellow (asked only if ``clears_junction_box``).
+
+        Args:
+            box_halting_veh: Cars standing inside the junction on links that lost their green.
+            red_s: Seconds of all-red so far.
+        """
+        return False
 
     def __init__(self, tls: TlsInfo) -> None:
         self.tls = tls

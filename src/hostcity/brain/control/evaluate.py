@@ -97,7 +97,9 @@ def evaluate(
     context = multiprocessing.get_context("spawn")
     done: dict[int, float] = dict.fromkeys(chosen, 0.0)
     results: list[SeedResult] = []
-    with context.Manager() as manager, ProcessPoolExecutor(count, mp_context=context) as pool:
+    # a fresh process per seed: a second libsumo run in the same process does not repeat
+    pool_of = ProcessPoolExecutor(count, mp_context=context, max_tasks_per_child=1)
+    with context.Manager() as manager, pool_of as pool:
         updates = manager.Queue()
         futures: dict[Future[SeedResult], int] = {
             pool.submit(_run_in_child, scenario, controller, seed, workdir, updates): seed

@@ -27,6 +27,8 @@ class HostCityParams:
         downstream_queue_only: Count only standing cars on outgoing lanes (else all cars).
         idle_break_s: Even with no other demand seen, end a green this long, so that
             give-way movements at unsignalised junctions nearby get a gap.
+        clearance_max_s: Longest all-red after a yellow while cars that entered on the old
+            stage still stand inside the junction (0: no clearance).
     """
 
     min_green_s: float = 10.0
@@ -40,7 +42,8 @@ class HostCityParams:
     max_wait_s: float = 120.0
     idle_break_s: float = 90.0
     downstream_queue_only: bool = False
-    fairness_weight: float = 0.02
+    fairness_weight: float = 0.03
+    clearance_max_s: float = 6.0
 
 
 DEFAULT_PARAMS = HostCityParams()
@@ -58,6 +61,7 @@ class HostCityController(Controller):
     """
 
     name = "hostcity"
+    clears_junction_box = True
 
     def __init__(self, tls: TlsInfo, params: HostCityParams | None = None) -> None:
         super().__init__(tls)
@@ -132,6 +136,15 @@ class HostCityController(Controller):
             (self.lane_red_s(obs, lane) for lane in lanes if obs.lane(lane).queue_veh >= 1),
             default=0.0,
         )
+
+    def hold_all_red(self, box_halting_veh: float, red_s: float) -> bool:
+        """Keep the all-red while cars stand in the junction box, up to ``clearance_max_s``.
+
+        A permissive left turner waiting inside the junction when its green ends would
+        otherwise meet the next stage's traffic there; in a clustered junction that can lock
+        the box for good.
+        """
+        return box_halting_veh >= 1 and red_s < self.params.clearance_max_s
 
     def decide(self, obs: Observation) -> int:
         """Keep or change the stage: min green, max wait, max green, then serve queues out."""

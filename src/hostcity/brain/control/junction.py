@@ -96,6 +96,14 @@ class TlsInfo:
         """How many cars fit on ``lane`` when jammed (at least one)."""
         return max(1.0, self.lane_length_m.get(lane, 100.0) / VEHICLE_SPACING_M)
 
+    def losing_links(self, from_phase: int, to_phase: int) -> frozenset[int]:
+        """Indexes of the links green in ``from_phase`` and not in ``to_phase``."""
+        return self.greens[from_phase].served - self.greens[to_phase].served
+
+    def all_red(self, from_phase: int, to_phase: int) -> str:
+        """The clearance state after the yellow: links losing green are red, others keep."""
+        return self.transition(from_phase, to_phase).replace("y", "r")
+
     def transition(self, from_phase: int, to_phase: int) -> str:
         """The yellow state between two stages: links losing green turn 'y', others keep."""
         old, new = self.greens[from_phase].state, self.greens[to_phase].state

@@ -36,9 +36,11 @@ class _Junction:
     phase: int = 0
     phase_start_s: float = 0.0
     target: int | None = None
+    previous: int = 0
     yellow_until_s: float = 0.0
     last_green_end_s: list[float] = field(default_factory=list)
     reaches: dict[str, Reach] = field(default_factory=dict)
+    box_lanes: tuple[tuple[str, ...], ...] = ()  # internal lanes of each link, by link index
 
 
 def read_tls_info(
@@ -72,6 +74,14 @@ def read_tls_info(
     lengths = {lane: reach.length_m for lane, reach in reaches.items()}
     info = TlsInfo(tls_id, tuple(links), greens, yellow_s, lengths)
     return info, logic.programID, int(logic.type) == 0, reaches
+
+
+def _box_lanes(sumo: Any, tls_id: str) -> tuple[tuple[str, ...], ...]:
+    """The internal lanes (inside the junction) each controlled link drives over."""
+    return tuple(
+        tuple(via for _in, _out, via in per_index if via)
+        for per_index in sumo.trafficlight.getControlledLinks(tls_id)
+    )
 
 
 class ControlLoop:
@@ -113,6 +123,7 @@ class ControlLoop:
             self._install_programs(tls_id, program)
             junction = _Junction(info, program, is_static, make_controller("fixed", info))
             junction.reaches = reaches
+            junction.box_lanes = _box_lanes(sumo, tls_id)
             junction.last_green_end_s = [now] * len(info.greens)
             self._junctions[tls_id] = junction
         for tls_id in self._junctions:
@@ -216,6 +227,26 @@ class ControlLoop:
         )
         return Observation(now, junction.phase, now - junction.phase_start_s, lanes, since)
 
+    def _clearing(self, tls_id: str, junction: _Junction, now: float) -> bool:
+        """Hold an all-red after the yellow while the controller asks to clear the box."""
+        if not junction.controller.clears_junction_box or junction.target is None:
+            return False
+        info, target = junction.info, junction.target
+        lanes = {
+            lane
+            for index in info.losing_links(junction.previous, target)
+            if index < len(junction.box_lanes)
+            for lane in junction.box_lanes[index]
+        }
+        lane_api = self._sumo.lane
+        halting = sum(float(lane_api.getLastStepHaltingNumber(lane)) for lane in lanes)
+        if not junction.controller.hold_all_red(halting, now - junction.yellow_until_s):
+            return False
+        self._sumo.trafficlight.setRedYellowGreenState(
+            tls_id, info.all_red(junction.previous, target)
+        )
+        return True
+
     def step(self) -> None:
         """Advance every junction the loop controls by one simulation step."""
         now = float(self._sumo.simulation.getTime())
@@ -225,6 +256,8 @@ class ControlLoop:
                 continue
             info = junction.info
             if junction.target is not None:
+                if now >= junction.yellow_until_s and self._clearing(tls_id, junction, now):
+                    continue
                 if now >= junction.yellow_until_s:
                     junction.phase, junction.target = junction.target, None
                     junction.phase_start_s = now
@@ -238,6 +271,6 @@ class ControlLoop:
                 )
             if decision != junction.phase:
                 junction.last_green_end_s[junction.phase] = now
-                junction.target = decision
+                junction.target, junction.previous = decision, junction.phase
                 junction.yellow_until_s = now + info.yellow_s
                 tl.setRedYellowGreenState(tls_id, info.transition(junction.phase, decision))
