@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from hostcity.smartpass.faces.adapters.engine import EngineOptions, FaceEngine
-from hostcity.smartpass.faces.evaluation import Embeddings
+from hostcity.smartpass.faces.adapters.engine import DetectedFace, EngineOptions, FaceEngine
+from hostcity.smartpass.faces.evaluation import Embeddings, _is_subject
+from hostcity.smartpass.faces.types import FaceBox, Landmarks
 from tests.smartpass.faces.conftest import Rgb
 
 
@@ -47,3 +49,17 @@ def test_embeddings_templates_combine_flip_and_jitter() -> None:
     assert np.allclose(a, np.array([1.0, 1.0]) / np.sqrt(2))
     assert np.allclose(emb.templates(jitter=False)["a"], [1.0, 0.0])
     assert np.allclose(Embeddings(["a", "b"], plain, flipped, 1.0).templates()["a"], [1.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("box", "subject"),
+    [
+        pytest.param(FaceBox(70, 70, 180, 180), True, id="centred"),
+        pytest.param(FaceBox(116, 76, 205, 166), True, id="off-centre-but-close"),
+        pytest.param(FaceBox(-24, 76, 76, 166), False, id="at-the-edge"),
+        pytest.param(FaceBox(74, 98, 117, 142), False, id="too-small"),
+    ],
+)
+def test_lfw_subject_is_a_plausible_face_near_the_centre(box: FaceBox, subject: bool) -> None:
+    face = DetectedFace(box, Landmarks(()), np.zeros((150, 150, 3), np.uint8), 0.0)
+    assert _is_subject(face, 250, 250) is subject
