@@ -30,7 +30,9 @@ class FakeSumo:
             getLaneID=lambda _v: "w_0",
             getNextTLS=lambda _v: [] if self.passed else [("J", 2, self.distance_m, "r")],
         )
-        self.lane = SimpleNamespace(getLastStepHaltingNumber=lambda _l: 0)
+        self.lane = SimpleNamespace(
+            getLastStepHaltingNumber=lambda _l: 0, getLastStepVehicleIDs=lambda _l: []
+        )
         links = [[("n_0", "s_0", "")], [("n_0", "e_0", "")], [("w_0", "e_0", "")],
                  [("w_0", "s_0", "")]]  # fmt: skip
         self.trafficlight = SimpleNamespace(

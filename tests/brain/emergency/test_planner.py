@@ -10,9 +10,12 @@ from hostcity.brain.emergency.planner import (
     PlanParams,
     eta_s,
     green_phase_index,
+    interrupted_phase_index,
     lead_time_s,
+    next_passes,
     pick_far_pairs,
     reduction,
+    resume_phase_index,
     should_preempt,
     transition_states,
 )
@@ -144,3 +147,63 @@ def test_green_phase_serves_whole_incoming_lane() -> None:
 def test_hold_must_be_positive() -> None:
     with pytest.raises(EmergencyInputError, match="hold > 0 s"):
         PlanParams(max_hold_s=0)
+
+
+def test_next_passes_keeps_the_nearer_pass_of_a_signal() -> None:
+    upcoming = [("J1", 11, 40.0), ("J2", 0, 120.0), ("J1", 0, 180.0)]
+    assert next_passes(upcoming) == {"J1": (11, 40.0), "J2": (0, 120.0)}
+    assert next_passes([]) == {}
+
+
+# links 0,1 from lane n, 2,3 from lane w; phases: n green, its yellow, w green, its yellow
+RESUME_PHASES = ["GGrr", "yyrr", "rrGG", "rryy"]
+RESUME_LANES = ["n", "n", "w", "w"]
+
+
+@pytest.mark.parametrize(
+    ("queues", "held_index", "expected"),
+    [
+        pytest.param({"n": 0, "w": 6}, 0, 2, id="queue-on-the-other-approach"),
+        pytest.param({"n": 9, "w": 1}, 2, 0, id="longest-queue-wins"),
+        pytest.param({"n": 9, "w": 1}, 0, 2, id="held-phase-comes-last"),
+        pytest.param({}, 2, 0, id="no-queue-next-green-in-cycle"),
+    ],
+)
+def test_resume_phase_index(queues: dict[str, int], held_index: int, expected: int) -> None:
+    assert (
+        resume_phase_index(RESUME_PHASES, RESUME_LANES, queues, held_index=held_index) == expected
+    )
+
+
+def test_resume_phase_index_counts_each_lane_once() -> None:
+    # phase 0 greens two links of lane n (3 halted), phase 2 one link each of lanes w and e
+    phases = ["GGrr", "yyrr", "rrGG", "rryy", "rrrr"]
+    lanes = ["n", "n", "w", "e"]
+    assert resume_phase_index(phases, lanes, {"n": 3, "w": 2, "e": 2}, held_index=4) == 2
+    assert resume_phase_index(phases, lanes, {"n": 5, "w": 2, "e": 2}, held_index=4) == 0
+
+
+@pytest.mark.parametrize(
+    ("interrupted", "held", "expected"),
+    [
+        pytest.param(0, 2, 0, id="cut-short-green-resumes"),
+        pytest.param(1, 2, 2 + 1, id="cut-during-yellow-next-after-held"),
+        pytest.param(3, 0, 1, id="cut-during-yellow-next-green-is-held"),
+        pytest.param(2, 2, 3, id="held-was-showing-next-phase"),
+    ],
+)
+def test_interrupted_phase_index(interrupted: int, held: int, expected: int) -> None:
+    phases = ["GGrr", "yyrr", "rrGG", "rryy"]
+    assert interrupted_phase_index(phases, interrupted, held_index=held) == expected
+
+
+def test_unknown_resume_mode_rejected() -> None:
+    with pytest.raises(EmergencyInputError, match="resume mode 'later'"):
+        PlanParams(resume="later")
+
+
+def test_green_phase_lets_queue_ahead_move_before_protecting() -> None:
+    # phase 0 protects link 2 but stops link 3; phase 1 lets both go (link 2 yielding)
+    phases = ["rrGr", "rrgG"]
+    assert green_phase_index(phases, 2, lane_links=[3]) == 1
+    assert green_phase_index(phases, 2) == 0  # nobody ahead: the protected green

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from hostcity.brain.emergency.errors import EmergencyInputError
 
 GREEN = "Gg"
+RESUME_MODES = ("next", "longest-queue", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class PlanParams:
         min_speed_mps: Speed assumed for the ETA when the vehicle is slower (stopped, starting).
         max_hold_s: Longest take-over of one signal for one vehicle, so a stuck vehicle does not
             starve the other movements.
+        resume: Where the program resumes once the vehicle has passed: 'next' (the phase
+            after the held green), 'longest-queue' (the green phase serving the most halted
+            vehicles) or 'interrupted' (the green phase the take-over cut short, so the
+            movements it skipped get their turn). The last two go through yellow and all-red.
     """
 
     yellow_s: float = 3.0
@@ -34,8 +39,14 @@ class PlanParams:
     margin_s: float = 3.0
     min_speed_mps: float = 8.0
     max_hold_s: float = 60.0
+    resume: str = "next"
 
     def __post_init__(self) -> None:
+        if self.resume not in RESUME_MODES:
+            raise EmergencyInputError(
+                f"unknown resume mode {self.resume!r}",
+                hint=f"use one of {', '.join(RESUME_MODES)}",
+            )
         values = (self.yellow_s, self.all_red_s, self.startup_s, self.headway_s, self.margin_s)
         if min(values) < 0 or self.min_speed_mps <= 0 or self.max_hold_s <= 0:
             raise EmergencyInputError(
@@ -95,18 +106,35 @@ def should_preempt(approach: Approach, speed_mps: float, params: PlanParams) -> 
     return eta_s(approach.distance_m, speed_mps, params) <= lead
 
 
+def next_passes(upcoming: Iterable[tuple[str, int, float]]) -> dict[str, tuple[int, float]]:
+    """The next pass of the vehicle at each signal ahead: ``{tls: (link_index, distance_m)}``.
+
+    A route may cross one signal twice on different links; only the nearer pass counts now, so
+    the signal is not held for a link the vehicle will use only later.
+
+    Args:
+        upcoming: ``(tls_id, link_index, distance_m)`` of the signals ahead, nearest first.
+    """
+    passes: dict[str, tuple[int, float]] = {}
+    for tls_id, link_index, distance_m in upcoming:
+        if tls_id not in passes or distance_m < passes[tls_id][1]:
+            passes[tls_id] = (link_index, distance_m)
+    return passes
+
+
 def green_phase_index(
     phase_states: Sequence[str], link_index: int, lane_links: Sequence[int] = ()
 ) -> int:
     """The program phase that best serves ``link_index``.
 
-    Preferred are a protected green, then green for the other links of the same incoming lane
-    (the vehicles queued ahead must move too), then the most greens.
+    Preferred is green for the links the vehicles queued ahead on the lane will take (they
+    must clear the lane, or the emergency vehicle waits behind them on a green of its own),
+    then a protected green, then the most greens.
 
     Args:
         phase_states: Signal states of the program's phases.
         link_index: The emergency vehicle's link.
-        lane_links: All links leaving the vehicle's incoming lane.
+        lane_links: Links the vehicles ahead on the vehicle's incoming lane will take.
 
     Raises:
         EmergencyInputError: when no phase of the program gives that link green.
@@ -116,7 +144,7 @@ def green_phase_index(
         if link_index >= len(state) or state[link_index] not in GREEN:
             continue
         lane_green = sum(i < len(state) and state[i] in GREEN for i in lane_links)
-        score = (int(state[link_index] == "G"), lane_green, sum(c in GREEN for c in state), -index)
+        score = (lane_green, int(state[link_index] == "G"), sum(c in GREEN for c in state), -index)
         if best is None or score > best:
             best = score
     if best is None:
@@ -125,6 +153,63 @@ def green_phase_index(
             hint="check the traffic light program serves every approach",
         )
     return -best[3]
+
+
+def resume_phase_index(
+    phase_states: Sequence[str],
+    link_lanes: Sequence[str],
+    lane_queues: Mapping[str, int],
+    *,
+    held_index: int,
+) -> int:
+    """The green phase to resume the program at once the emergency vehicle has passed.
+
+    The phase whose green serves the most halted vehicles wins (each incoming lane counted
+    once); ties go to the first such phase in cycle order after the held one. The held phase
+    itself comes last, as its movements have just been served.
+
+    Args:
+        phase_states: Signal states of the program's phases.
+        link_lanes: Incoming lane of each signal link ('' where the link has none).
+        lane_queues: Halted vehicles per incoming lane.
+        held_index: The phase the vehicle passed on (its green was held).
+    """
+    count = len(phase_states)
+    best: tuple[int, int] | None = None
+    best_index = (held_index + 1) % count if count else 0
+    for step in range(1, count + 1):
+        index = (held_index + step) % count
+        state = phase_states[index]
+        if "y" in state.lower() or not any(c in GREEN for c in state):
+            continue  # only green phases; their yellows are transitions
+        lanes = {lane for c, lane in zip(state, link_lanes, strict=False) if c in GREEN and lane}
+        queued = sum(lane_queues.get(lane, 0) for lane in lanes)
+        score = (int(index != held_index), queued)
+        if best is None or score > best:
+            best, best_index = score, index
+    return best_index
+
+
+def interrupted_phase_index(
+    phase_states: Sequence[str], interrupted_index: int, *, held_index: int
+) -> int:
+    """The green phase to resume at so the phase cut short by a take-over gets its turn.
+
+    A take-over during a yellow or all-red phase cut short nothing: the next green counts.
+    When that is the held phase itself, the phase after it follows as usual.
+
+    Args:
+        phase_states: Signal states of the program's phases.
+        interrupted_index: The program's phase when the signal was taken over.
+        held_index: The phase the vehicle passed on.
+    """
+    count = len(phase_states)
+    for step in range(count):
+        index = (interrupted_index + step) % count
+        state = phase_states[index]
+        if "y" not in state.lower() and any(c in GREEN for c in state):
+            return index if index != held_index else (held_index + 1) % count
+    return (held_index + 1) % count
 
 
 def transition_states(current: str, target: str) -> tuple[str, str]:

@@ -56,12 +56,16 @@ class EvRunResult:
         others_delay_s: Mean timeLoss + departDelay of the other vehicles.
         others_count: Other vehicles counted.
         preemptions: Signals taken over.
+        ev_time_losses_s: SUMO's timeLoss of each emergency trip (None if it did not arrive):
+            time lost to driving below the speed limit, so travel time minus time loss is the
+            trip's free-flow time.
     """
 
     ev_travel_times_s: list[float | None]
     others_delay_s: float
     others_count: int
     preemptions: int
+    ev_time_losses_s: list[float | None] = field(default_factory=list)
 
 
 def run_ev_seed(scenario: Scenario, seed: int, workdir: Path, config: EvRunConfig) -> EvRunResult:
@@ -176,6 +180,7 @@ def _candidate_edges(sumo: Any) -> list[tuple[str, float, float]]:
 
 def _read(tripinfo: Path, trips: int, preemptions: int) -> EvRunResult:
     times: list[float | None] = [None] * trips
+    losses: list[float | None] = [None] * trips
     delays: list[float] = []
     for _event, element in ET.iterparse(tripinfo, events=("end",)):
         if element.tag != "tripinfo":
@@ -185,10 +190,11 @@ def _read(tripinfo: Path, trips: int, preemptions: int) -> EvRunResult:
         if vehicle.startswith(EV_PREFIX):
             index = int(vehicle.removeprefix(EV_PREFIX))
             times[index] = float(element.get("duration", "0")) if arrived else None
+            losses[index] = float(element.get("timeLoss", "0")) if arrived else None
         else:
             delays.append(
                 float(element.get("timeLoss", "0")) + float(element.get("departDelay", "0"))
             )
         element.clear()
     mean = sum(delays) / len(delays) if delays else 0.0
-    return EvRunResult(times, mean, len(delays), preemptions)
+    return EvRunResult(times, mean, len(delays), preemptions, losses)
