@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,35 @@ def test_a_stalled_vehicle_in_sumo_is_detected(tmp_path: Path) -> None:
     assert result["mean_time_to_detect_s"] <= plan.incident_s
 
 
+@pytest.mark.slow
+def test_a_history_run_reads_green_time_and_feeds_the_profiles(tmp_path: Path) -> None:
+    from hostcity.brain.control.scenario import load_scenario
+    from hostcity.brain.incidents.adapters.sumo_eval import record_history
+    from hostcity.brain.incidents.adapters.sumo_graph import twin_detectors
+
+    net = _grid(tmp_path)
+    plan = EvalPlan(incidents=1, warmup_s=600.0, incident_s=300.0, gap_s=150.0)
+    scenario = load_scenario(str(net), tmp_path / "scenario", seed=5, check=False)
+    specs, _graph = twin_detectors(scenario.net_file)
+    samples = record_history(scenario, specs, plan, 5, tmp_path / "history")
+    assert {s.detector_id for s in samples} == {spec.detector_id for spec in specs}
+    assert all(s.green_s is not None and 0.0 <= s.green_s <= s.interval_s for s in samples)
+    assert any(s.green_s for s in samples) and not all(s.green_s for s in samples)
+    assert any(s.occupied_now for s in samples)
+    assert all(0.0 <= s.occupancy <= 1.0 for s in samples)
+    result = run_evaluation(
+        str(net), tmp_path / "run", seeds=[1], plan=replace(plan, history_runs=1)
+    )
+    assert result["history_runs"] == 1
+    assert result["signal_aware"] is True
+    assert result["detection_rate"] == 1.0
+
+
 def test_an_evaluation_without_seeds_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         run_evaluation("demo", tmp_path, seeds=[], plan=EvalPlan())
+
+
+def test_negative_history_runs_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        run_evaluation("demo", tmp_path, seeds=[1], plan=EvalPlan(history_runs=-1))

@@ -2,11 +2,18 @@
 
 Each detector's stream is compared with its normal profile. A run of empty intervals
 accumulates the vehicles that *should* have passed (profile rate times the demand its
-upstream and same-edge neighbours see now); when that exceeds what normal red phases and
+upstream and same-edge neighbours saw meanwhile); when that exceeds what normal red phases and
 gaps explain (learned as ``max_quiet_veh``, times a margin) for at least ``min_intervals``,
 an incident is raised. California-style occupancy differences (upstream queue, empty
 downstream), speed drops against the profile and a stopped vehicle over the loop add
 evidence, confidence and severity. Dismissals make one detector less sensitive.
+
+Where samples carry the signal state (``green_s``), a vehicle standing on the loop counts
+only while its approach has green: a queue at red is normal however long, while a loop still
+occupied after ``min_green_stuck_s`` of green (beyond what normal traffic showed) holds a
+stalled vehicle, unless the same-edge lanes that share its green or the loops downstream stand
+too (a queue behind a full exit), which needs ``green_shared_factor`` times more green.
+Without ``green_s`` the standing-time rules below apply.
 """
 
 from __future__ import annotations
@@ -42,6 +49,13 @@ class DetectorConfig:
             normal standing time is enough...
         min_stuck_alone_s: ...but never less than this (longer than any red light).
         min_context_ratio: Lowest demand factor taken from upstream and neighbours.
+        min_green_stuck_s: With the signal state known, green seconds a loop must stand
+            occupied through (at least; more where normal traffic did) to hold a stall. The
+            vehicle over a loop 10 m before the stop line leaves within about 6 s of green.
+        green_shared_factor: How much more green is needed while a peer lane (same edge,
+            same green) stands too: both may be waiting behind a full exit.
+        downstream_witness: Also need more green while a loop on a lane this one feeds
+            stands (the queue ahead may reach back over the exit).
     """
 
     sensitivity: float = 1.0
@@ -53,6 +67,9 @@ class DetectorConfig:
     stuck_alone_factor: float = 3.0
     min_stuck_alone_s: float = 120.0
     min_context_ratio: float = 0.0
+    min_green_stuck_s: float = 10.0
+    green_shared_factor: float = 2.0
+    downstream_witness: bool = True
 
     def __post_init__(self) -> None:
         if self.sensitivity <= 0:
@@ -69,7 +86,13 @@ class _State:
     quiet_veh: float = 0.0
     quiet_intervals: int = 0
     stuck_s: float = 0.0
+    stuck_green_s: float = 0.0
+    passed_beside_green_veh: float = 0.0
+    green_known: bool = False
+    peers_standing: bool = False
     passed_beside_veh: float = 0.0
+    expected_veh: float = 0.0
+    context: list[list[float]] = field(default_factory=lambda: [[0.0, 0.0], [0.0, 0.0]])
     raised: bool = False
     last: Sample | None = None
 
@@ -99,6 +122,8 @@ class IncidentDetector:
     def stalled(self, detector_id: str, profile: DetectorProfile, state: _State) -> bool:
         """Whether the vehicle standing on ``detector_id``'s loop has stalled."""
         factor = self.damping.get(detector_id, 1.0) / self.config.sensitivity
+        if state.green_known:
+            return state.stuck_green_s >= self.green_needed_s(detector_id, profile, state)
         beside_needed = factor * max(
             self.config.min_passed_beside_veh, self.config.margin * profile.max_passed_beside_veh
         )
@@ -111,6 +136,18 @@ class IncidentDetector:
             self.config.min_stuck_alone_s, self.config.stuck_alone_factor * profile.max_stuck_s
         )
         return state.stuck_s >= alone_s * factor
+
+    def green_needed_s(self, detector_id: str, profile: DetectorProfile, state: _State) -> float:
+        """Green seconds ``detector_id``'s loop must stand occupied through to hold a stall.
+
+        (Peers flowing meanwhile are reported as evidence but lower nothing: in the RESCO
+        scenarios a vehicle waiting to change lanes stands beside flowing peers too.)
+        """
+        factor = self.damping.get(detector_id, 1.0) / self.config.sensitivity
+        needed = factor * max(
+            self.config.min_green_stuck_s, self.config.margin * profile.max_stuck_green_s
+        )
+        return needed * self.config.green_shared_factor if state.peers_standing else needed
 
     def feedback(self, detector_id: str, *, dismissed: bool) -> float:
         """Learn from an operator: a dismissal damps this detector, a confirmation keeps it.
@@ -136,23 +173,24 @@ class IncidentDetector:
                 alarms.append(alarm)
         return alarms
 
-    def _context_ratio(self, node: DetectorNode, t_s: float) -> float:
-        """Demand now against normal, seen upstream (or on the same edge without upstream).
+    def _context_ratio(self, node: DetectorNode, state: _State, t_s: float) -> float:
+        """Demand against normal over the quiet run, seen upstream (or on the same edge).
 
         A blockage leaves upstream flow untouched until its queue spills back, so a quiet
-        upstream means demand dropped, not an incident.
+        upstream means demand dropped, not an incident. Counting over the whole run, not one
+        interval, lets lightly used lanes next door witness too.
         """
-        for group in (node.upstream, node.neighbours):
-            seen, expected = 0.0, 0.0
+        for index, group in enumerate((node.upstream, node.neighbours)):
             for other in group:
-                state = self._state.get(other)
+                other_state = self._state.get(other)
                 profile = self.profiles.get(other, t_s)
-                if state is None or state.last is None or profile is None:
+                if other_state is None or other_state.last is None or profile is None:
                     continue
-                seen += state.last.vehicles
-                expected += profile.rate_veh_per_s * state.last.interval_s
+                state.context[index][0] += other_state.last.vehicles
+                state.context[index][1] += profile.rate_veh_per_s * other_state.last.interval_s
+        for seen, expected in state.context:
             if expected >= 1.0:
-                # capped at 1: a busy interval next door is noise, not proof of demand here
+                # capped at 1: traffic next door above normal is no proof of demand here
                 return min(1.0, max(self.config.min_context_ratio, seen / expected))
         return 1.0
 
@@ -162,20 +200,32 @@ class IncidentDetector:
         state = self._state[sample.detector_id]
         if node is None or profile is None:
             return None
+        state.green_known = sample.green_s is not None
         if sample.vehicles > 0:
             state.quiet_start_s, state.quiet_veh, state.quiet_intervals = None, 0.0, 0
             state.stuck_s, state.passed_beside_veh, state.raised = 0.0, 0.0, False
+            state.stuck_green_s, state.peers_standing = 0.0, False
+            state.passed_beside_green_veh = 0.0
+            state.expected_veh, state.context = 0.0, [[0.0, 0.0], [0.0, 0.0]]
             return None
         if state.quiet_start_s is None:
             state.quiet_start_s = sample.end_s - sample.interval_s
-        ratio = self._context_ratio(node, sample.end_s)
-        state.quiet_veh += profile.rate_veh_per_s * sample.interval_s * ratio
+        ratio = self._context_ratio(node, state, sample.end_s)
+        state.expected_veh += profile.rate_veh_per_s * sample.interval_s
+        state.quiet_veh = state.expected_veh * ratio
         state.quiet_intervals += 1
         if is_standing(sample):
             state.stuck_s += sample.interval_s
             state.passed_beside_veh += self._passed_beside(node)
+            green_s = sample.green_s or 0.0
+            state.stuck_green_s += green_s
+            if green_s > 0:
+                state.peers_standing = state.peers_standing or self._peer_standing(node)
+                state.passed_beside_green_veh += self._passed_beside(node)
         else:
             state.stuck_s, state.passed_beside_veh = 0.0, 0.0
+            state.stuck_green_s, state.peers_standing = 0.0, False
+            state.passed_beside_green_veh = 0.0
         threshold = self.threshold_veh(sample.detector_id, profile)
         stalled = self.stalled(sample.detector_id, profile, state)
         if state.raised or state.quiet_intervals < self.config.min_intervals:
@@ -199,6 +249,15 @@ class IncidentDetector:
             evidence["stopped_on_loop"] = {
                 "stuck_s": state.stuck_s,
                 "passed_beside_veh": state.passed_beside_veh,
+            }
+        if state.stuck_green_s > 0:
+            profile = self.profiles.get(node.detector_id, sample.end_s)
+            needed = self.green_needed_s(node.detector_id, profile, state) if profile else None
+            evidence["stopped_through_green"] = {
+                "green_s": state.stuck_green_s,
+                "needed_s": None if needed is None else round(needed, 1),
+                "peer_lanes_standing": state.peers_standing,
+                "passed_beside_in_green_veh": state.passed_beside_green_veh,
             }
         up_occ = self._max_occupancy(node.upstream)
         if (
@@ -238,6 +297,22 @@ class IncidentDetector:
 
     def _passed_beside(self, node: DetectorNode) -> float:
         return sum(s.last.vehicles for n in node.peers if (s := self._state.get(n)) and s.last)
+
+    def _peer_standing(self, node: DetectorNode) -> bool:
+        """Whether a lane sharing this one's green stands through it too, or the road ahead
+        stands (a queue reaching back from the next junction may block the exit)."""
+        peers = any(
+            (s := self._state.get(n)) is not None
+            and s.last is not None
+            and (s.last.green_s or 0.0) > 0
+            and is_standing(s.last)
+            for n in node.peers
+        )
+        ahead = any(
+            (s := self._state.get(n)) is not None and s.last is not None and is_standing(s.last)
+            for n in node.downstream
+        )
+        return peers or (self.config.downstream_witness and ahead)
 
     def _max_occupancy(self, ids: Iterable[str]) -> float | None:
         values = [s.last.occupancy for i in ids if (s := self._state.get(i)) and s.last]

@@ -45,8 +45,12 @@ STUCK_OCCUPANCY = 0.9
 
 
 def is_standing(sample: Sample) -> bool:
-    """Whether the loop was (nearly) always occupied and nobody left it."""
-    return sample.vehicles <= 0 and sample.occupancy >= STUCK_OCCUPANCY
+    """Whether the loop was (nearly) always occupied and nobody left it (nor is it free now)."""
+    return (
+        sample.vehicles <= 0
+        and sample.occupancy >= STUCK_OCCUPANCY
+        and sample.occupied_now is not False
+    )
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -60,13 +64,16 @@ def _profile(samples: list[Sample], passed: Mapping[float, float] | None = None)
     total_s = sum(s.interval_s for s in ordered)
     rate = sum(s.vehicles for s in ordered) / total_s if total_s > 0 else 0.0
     quiet, max_quiet, stuck, max_stuck, beside, max_beside = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    green, max_green = 0.0, 0.0
     for sample in ordered:
         quiet = quiet + rate * sample.interval_s if sample.vehicles <= 0 else 0.0
         max_quiet = max(max_quiet, quiet)
         standing = is_standing(sample)
         stuck = stuck + sample.interval_s if standing else 0.0
         beside = beside + (passed or {}).get(sample.end_s, 0.0) if standing else 0.0
+        green = green + (sample.green_s or 0.0) if standing else 0.0
         max_stuck, max_beside = max(max_stuck, stuck), max(max_beside, beside)
+        max_green = max(max_green, green)
     speeds = [s.speed_mps for s in ordered if s.speed_mps is not None and s.vehicles > 0]
     return DetectorProfile(
         rate_veh_per_s=rate,
@@ -76,6 +83,7 @@ def _profile(samples: list[Sample], passed: Mapping[float, float] | None = None)
         occupancy_p95=_percentile([s.occupancy for s in ordered], 0.95),
         speed_mps=sum(speeds) / len(speeds) if speeds else None,
         intervals=len(ordered),
+        max_stuck_green_s=max_green,
     )
 
 

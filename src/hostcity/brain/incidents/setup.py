@@ -11,14 +11,25 @@ if TYPE_CHECKING:
     from hostcity.core.platform import Platform
 
 SERVICE = "brain.incidents"
+TWIN_SERVICE = "brain.twin"
+"""The twin's service, whose published observations the live detection reads."""
 
 
 def register(platform: Platform) -> None:
-    """Add the incident service and its webhook dispatcher (a worker, started lazily)."""
+    """Add the incident service, its webhook sender and, beside a running twin, live detection."""
     dispatcher = WebhookDispatcher()
-    platform.services[SERVICE] = IncidentService(platform.session_factory, dispatcher)
+    service = IncidentService(platform.session_factory, dispatcher)
+    platform.services[SERVICE] = service
     platform.workers.append(dispatcher)
     platform.demo_seeders.append(_demo_lines)
+    twin = platform.services.get(TWIN_SERVICE)
+    if twin is not None and platform.settings.brain.twin_enabled:
+        from hostcity.brain.incidents.adapters.live_runner import LiveIncidentWorker
+
+        def lanes() -> dict[str, tuple[str, str]]:
+            return {d.detector_id: (d.edge_id, d.lane_id) for d in twin.detectors}
+
+        platform.workers.append(LiveIncidentWorker(service, twin.hub.subscribe, lanes))
 
 
 def _demo_lines(_platform: Platform) -> list[str]:

@@ -27,6 +27,10 @@ class Sample:
         vehicles: Vehicles counted.
         occupancy: Fraction of the interval the loop was occupied, 0 to 1.
         speed_mps: Mean speed of the vehicles counted; None when none passed.
+        green_s: Seconds of the interval the loop's approach had green (every signal link of
+            its lane green); None when the signal state is unknown (a sensor without it).
+        occupied_now: Whether a vehicle stood on the loop at the interval's end; None when
+            unknown.
     """
 
     detector_id: str
@@ -35,6 +39,8 @@ class Sample:
     vehicles: float
     occupancy: float
     speed_mps: float | None = None
+    green_s: float | None = None
+    occupied_now: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,9 @@ class DetectorProfile:
         occupancy_p95: 95th percentile of occupancy.
         speed_mps: Mean speed of passing vehicles; None when unknown.
         intervals: How many intervals the profile was learned from.
+        max_stuck_green_s: The most green seconds a loop stood occupied through in normal
+            traffic (a queue behind a full exit, a turn waiting for a gap); 0 when the signal
+            state was never known.
     """
 
     rate_veh_per_s: float
@@ -89,6 +98,7 @@ class DetectorProfile:
     occupancy_p95: float
     speed_mps: float | None
     intervals: int
+    max_stuck_green_s: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
-"""Where the twin's induction loops go: one per incoming lane of every signalised junction."""
+"""Where the twin's induction loops go (one per signalised approach lane), and what they read."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from hostcity.brain.twin.types import Approach, DetectorSpec
 from hostcity.core.errors import InputError
@@ -74,3 +75,92 @@ def detectors_xml(specs: Iterable[DetectorSpec], *, period_s: float) -> str:
         )
     ET.indent(root)
     return ET.tostring(root, encoding="unicode") + "\n"
+
+
+SignalLink = tuple[str, int]
+"""A signal link: the traffic light and the index of the link in its state string."""
+
+
+def lane_signal_links(
+    controlled: Mapping[str, Sequence[Sequence[Sequence[str]]]],
+) -> dict[str, tuple[SignalLink, ...]]:
+    """For each incoming lane, the signal links leaving it.
+
+    Args:
+        controlled: Per traffic light, its links by index, each a list of (from lane, to lane,
+            via lane), as SUMO's ``trafficlight.getControlledLinks`` returns them.
+    """
+    links: dict[str, list[SignalLink]] = {}
+    for tls_id, by_index in controlled.items():
+        for index, link_list in enumerate(by_index):
+            for link in link_list:
+                if link and link[0]:
+                    pairs = links.setdefault(str(link[0]), [])
+                    if (tls_id, index) not in pairs:
+                        pairs.append((tls_id, index))
+    return {lane: tuple(pairs) for lane, pairs in links.items()}
+
+
+def _state_at(state: str, index: int) -> str:
+    return state[index] if 0 <= index < len(state) else "r"
+
+
+def lane_has_green(states: Mapping[str, str], pairs: Sequence[SignalLink]) -> bool:
+    """Whether every signal link of a lane shows green now, priority ('G') or not ('g').
+
+    A permissive green counts: a turn waiting there for a gap is normal traffic, which the
+    incident detector's profiles learn.
+    """
+    return bool(pairs) and all(_state_at(states.get(t, ""), i) in "Gg" for t, i in pairs)
+
+
+@dataclass
+class LoopAccumulator:
+    """Sums per-step loop occupancy and green time into per-interval figures.
+
+    SUMO's interval occupancy leaves out a vehicle standing on a loop until it drives off,
+    while a real loop reports it occupied; summing each step's occupancy gives the real
+    loop's figure. Green seconds per loop let the incident detector tell a stall from a red.
+
+    Attributes:
+        lane_of: The lane of each detector.
+        links: ``lane_signal_links`` of the network.
+        lights: The traffic lights whose states ``add_step`` needs (from ``links``).
+    """
+
+    lane_of: Mapping[str, str]
+    links: Mapping[str, Sequence[SignalLink]]
+    lights: list[str] = field(default_factory=list, init=False)
+    _occupied_s: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    _green_s: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    _now: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
+
+    def add_step(
+        self, step_s: float, occupancy_pct: Mapping[str, float], states: Mapping[str, str]
+    ) -> None:
+        """Add one simulation step: each loop's occupancy (percent) and each light's state."""
+        for det, lane in self.lane_of.items():
+            occupied = occupancy_pct.get(det, 0.0)
+            self._now[det] = occupied > 0
+            if occupied > 0:
+                self._occupied_s[det] = self._occupied_s.get(det, 0.0) + step_s * occupied / 100
+            pairs = self.links.get(lane, ())
+            if lane_has_green(states, pairs):
+                self._green_s[det] = self._green_s.get(det, 0.0) + step_s
+
+    def __post_init__(self) -> None:
+        self.lights = sorted({tls for pairs in self.links.values() for tls, _index in pairs})
+
+    def signalised(self, detector_id: str) -> bool:
+        """Whether the detector's lane has signal links (so its green seconds mean something)."""
+        return bool(self.links.get(self.lane_of.get(detector_id, ""), ()))
+
+    def take(self, detector_id: str, interval_s: float) -> tuple[float, float | None, bool]:
+        """Occupancy (0 to 1), green seconds (None off signals) and occupied-now; then reset."""
+        occupancy = min(1.0, self._occupied_s.pop(detector_id, 0.0) / interval_s)
+        green = self._green_s.pop(detector_id, 0.0)
+        return (
+            occupancy,
+            green if self.signalised(detector_id) else None,
+            self._now.get(detector_id, False),
+        )

@@ -18,6 +18,10 @@ CONTEXT = [
     "https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld",
     "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld",
 ]
+GREEN_TIME = "greenTime"
+"""HostCity extension: seconds of the window the detector's approach had green (optional)."""
+OCCUPIED_NOW = "occupiedNow"
+"""HostCity extension: whether a vehicle stood on the detector at the window's end (optional)."""
 MAX_BATCH = 10_000
 MAX_ID_CHARS = 200
 KMH_PER_MPS = 3.6
@@ -90,6 +94,15 @@ def _number(
     return float(raw)
 
 
+def _flag(entity: Mapping[str, Any], name: str) -> bool | None:
+    raw = _value(entity, name)
+    if raw is None:
+        return None
+    if not isinstance(raw, bool):
+        raise _Bad(name, f"must be true or false, got {raw!r}")
+    return raw
+
+
 def _lane(entity: Mapping[str, Any]) -> int | None:
     raw = _value(entity, "laneId")
     if raw is None:
@@ -159,6 +172,7 @@ def parse_entity(entity: Any, *, source: str = "api") -> Observation:
     if intensity is None and occupancy is None and speed_kmh is None:
         raise _Bad("intensity", "missing: give intensity, occupancy or averageVehicleSpeed")
     window_s = (end - start).total_seconds()
+    green_s = _number(entity, GREEN_TIME, high=window_s)
     flow = intensity * 3600.0 / window_s if intensity is not None and window_s > 0 else None
     lon, lat = _location(entity)
     return Observation(
@@ -174,6 +188,8 @@ def parse_entity(entity: Any, *, source: str = "api") -> Observation:
         lon=lon,
         lat=lat,
         source=source,
+        green_s=green_s,
+        occupied_now=_flag(entity, OCCUPIED_NOW),
     )
 
 
@@ -250,6 +266,10 @@ def reading_to_entity(
     }
     if reading.mean_speed_mps is not None and reading.mean_speed_mps >= 0:
         entity["averageVehicleSpeed"] = round(reading.mean_speed_mps * KMH_PER_MPS, 2)
+    if reading.green_s is not None:
+        entity[GREEN_TIME] = round(reading.green_s, 1)
+    if reading.occupied_now is not None:
+        entity[OCCUPIED_NOW] = reading.occupied_now
     if spec.lon_lat is not None:
         entity["location"] = {"type": "Point", "coordinates": list(spec.lon_lat)}
     return entity

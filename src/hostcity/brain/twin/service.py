@@ -71,6 +71,7 @@ class TwinService:
         self.network: NetworkGeometry | None = None
         self.detectors: list[DetectorSpec] = []
         self.switch: ControllerSwitch | None = None
+        self.run_hooks: list[Any] = []  # RunHooks: features acting in each simulation run
 
     # ingestion ------------------------------------------------------------------------------
 

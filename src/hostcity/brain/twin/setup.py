@@ -28,7 +28,7 @@ def register(platform: Platform) -> None:
     platform.workers.append(
         TwinWorker(
             service,
-            sumo_run_factory(platform.settings),
+            sumo_run_factory(platform.settings, hooks=service.run_hooks),
             scenario=brain.scenario,
             speed=brain.twin_speed,
             default_controller=brain.controller,

@@ -27,6 +27,9 @@ class Observation:
         lon: Longitude of the detector, when the entity has a location.
         lat: Latitude of the detector, when the entity has a location.
         source: Who sent it: 'twin' or 'api'.
+        green_s: Seconds of the window the detector's approach had green, when the sender
+            knows the signal state (the twin does; most real sensors do not).
+        occupied_now: Whether a vehicle stood on the detector at the window's end, when known.
     """
 
     detector_id: str
@@ -41,6 +44,8 @@ class Observation:
     lon: float | None = None
     lat: float | None = None
     source: str = "api"
+    green_s: float | None = None
+    occupied_now: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ISO timestamps."""
@@ -77,7 +82,11 @@ class DetectorSpec:
 
 @dataclass(frozen=True)
 class DetectorReading:
-    """What one induction loop measured over one interval of simulated time."""
+    """What one induction loop measured over one interval of simulated time.
+
+    ``green_s`` (seconds of green its lane had) and ``occupied_now`` (a vehicle on the loop at
+    the interval's end) are None where the run does not know them.
+    """
 
     detector_id: str
     begin_s: float
@@ -85,6 +94,8 @@ class DetectorReading:
     vehicles: int
     occupancy_pct: float
     mean_speed_mps: float | None
+    green_s: float | None = None
+    occupied_now: bool | None = None
 
 
 @dataclass(frozen=True)

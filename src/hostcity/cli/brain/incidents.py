@@ -110,6 +110,17 @@ def register(app: typer.Typer) -> None:
         min_lane_flow: float = typer.Option(
             60.0, "--min-lane-flow", help="only block lanes carrying this many veh/h"
         ),
+        signals: bool = typer.Option(
+            True,
+            "--signals/--no-signals",
+            help="give the detector each loop's green seconds (--no-signals: loops only)",
+        ),
+        history_runs: int = typer.Option(
+            0,
+            "--history-runs",
+            min=0,
+            help="incident-free runs (other seeds) learned from first, as earlier days",
+        ),
         workers: int = typer.Option(1, "--workers", min=1, help="seeds run in parallel"),
         as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     ) -> None:
@@ -125,6 +136,8 @@ def register(app: typer.Typer) -> None:
             gap_s=incident_s,
             sensitivity=sensitivity,
             min_rate_veh_per_h=min_lane_flow,
+            signal_aware=signals,
+            history_runs=history_runs,
         )
         seed_list = _parse_seeds(seeds)
         settings = state(ctx).settings()

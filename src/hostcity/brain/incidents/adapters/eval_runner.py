@@ -12,16 +12,25 @@ from hostcity.brain.incidents.adapters.sumo_eval import EvalPlan
 from hostcity.brain.incidents.evaluate import EvalScore, merge
 from hostcity.core.errors import InputError
 
+HISTORY_SEED_BASE = 100_000
+
 
 def _one_seed(spec: str, workdir: str, plan: EvalPlan, seed: int) -> dict[str, Any]:
     """Child process: load the scenario, run one seed, return plain data."""
     from hostcity.brain.control.scenario import load_scenario
-    from hostcity.brain.incidents.adapters.sumo_eval import run_eval_seed
+    from hostcity.brain.incidents.adapters.sumo_eval import record_history, run_eval_seed
     from hostcity.brain.incidents.adapters.sumo_graph import twin_detectors
 
     scenario = load_scenario(spec, Path(workdir), seed=seed, check=False)
     specs, graph = twin_detectors(scenario.net_file)
-    result, alarms, injected = run_eval_seed(scenario, specs, graph, plan, seed, Path(workdir))
+    past = []
+    for run in range(plan.history_runs):
+        # other seeds than any evaluated one: earlier days of the same demand
+        seed_then = HISTORY_SEED_BASE + 100 * seed + run
+        past += record_history(scenario, specs, plan, seed_then, Path(workdir), days_before=run + 1)
+    result, alarms, injected = run_eval_seed(
+        scenario, specs, graph, plan, seed, Path(workdir), past=past
+    )
     return {
         "seed": seed,
         "scenario": scenario.name,
@@ -56,6 +65,8 @@ def run_evaluation(
         raise InputError("give at least one seed", hint="for example --seeds 1,2")
     if plan.incidents < 1 or plan.interval_s <= 0 or plan.incident_s <= 0:
         raise InputError("need --incidents >= 1, and positive interval and incident lengths")
+    if plan.history_runs < 0:
+        raise InputError("--history-runs must be 0 or more")
     workdir.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("spawn")
     results: list[dict[str, Any]] = []
@@ -76,6 +87,8 @@ def run_evaluation(
             "incident_s": plan.incident_s,
             "warmup_s": plan.warmup_s,
             "sensitivity": plan.sensitivity,
+            "signal_aware": plan.signal_aware,
+            "history_runs": plan.history_runs,
             "per_seed": [{"seed": r["seed"], **r["score"].to_dict()} for r in results],
         }
     )

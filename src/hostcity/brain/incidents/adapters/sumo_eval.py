@@ -12,9 +12,13 @@ from hostcity.brain.control.errors import SimulationError
 from hostcity.brain.control.scenario import Scenario
 from hostcity.brain.incidents.detector import DetectorConfig, IncidentDetector
 from hostcity.brain.incidents.evaluate import EvalScore, InjectedIncident, score
-from hostcity.brain.incidents.profile import learn_profiles
+from hostcity.brain.incidents.profile import DAY_S, learn_profiles
 from hostcity.brain.incidents.types import Alarm, DetectorNode, Sample
-from hostcity.brain.twin.detectors import detectors_xml
+from hostcity.brain.twin.detectors import (
+    LoopAccumulator,
+    detectors_xml,
+    lane_signal_links,
+)
 from hostcity.brain.twin.types import DetectorSpec
 from hostcity.core.errors import InputError
 
@@ -37,6 +41,11 @@ class EvalPlan:
         gap_s: Incident-free time at least between two incidents.
         min_rate_veh_per_h: Only lanes whose loop counts this much traffic are blocked.
         sensitivity: Detector sensitivity.
+        signal_aware: Give the detector each loop's green seconds (as a twin or a signal
+            controller can); False measures the loop-only rules.
+        history_runs: Incident-free runs of the whole scenario (other seeds, as earlier
+            days) learned from besides the warm-up; 0 learns from the warm-up alone.
+        bucket_s: Time-of-day profile buckets when history runs are given.
     """
 
     incidents: int = 5
@@ -46,6 +55,9 @@ class EvalPlan:
     gap_s: float = 300.0
     min_rate_veh_per_h: float = 60.0
     sensitivity: float = 1.0
+    signal_aware: bool = True
+    history_runs: int = 0
+    bucket_s: float = 900.0
 
     def eval_s(self) -> float:
         """Length of the evaluated window after the warm-up."""
@@ -53,35 +65,43 @@ class EvalPlan:
 
 
 def _read(
-    sumo: Any, ids: list[str], end_s: float, interval_s: float, occupied_s: dict[str, float]
+    sumo: Any, ids: list[str], end_s: float, interval_s: float, loops: LoopAccumulator
 ) -> list[Sample]:
-    """One interval's samples; occupancy from per-step sampling (see ``_sample_occupancy``)."""
+    """One interval's samples; occupancy and green seconds from per-step sampling."""
     samples = []
     for det in ids:
         speed = float(sumo.inductionloop.getLastIntervalMeanSpeed(det))
+        occupancy, green_s, occupied_now = loops.take(det, interval_s)
         samples.append(
             Sample(
                 detector_id=det,
                 end_s=end_s,
                 interval_s=interval_s,
                 vehicles=float(sumo.inductionloop.getLastIntervalVehicleNumber(det)),
-                occupancy=min(1.0, occupied_s.pop(det, 0.0) / interval_s),
+                occupancy=occupancy,
                 speed_mps=speed if speed >= 0 else None,
+                green_s=green_s,
+                occupied_now=occupied_now,
             )
         )
     return samples
 
 
-def _sample_occupancy(sumo: Any, ids: list[str], occupied_s: dict[str, float]) -> None:
-    """Add this step's occupancy of every loop.
+def signal_accumulator(sumo: Any, specs: list[DetectorSpec]) -> LoopAccumulator:
+    """A ``LoopAccumulator`` for ``specs`` on the running simulation's traffic lights."""
+    lights = sumo.trafficlight
+    controlled = {str(tls): lights.getControlledLinks(tls) for tls in lights.getIDList()}
+    return LoopAccumulator(
+        lane_of={spec.detector_id: spec.lane_id for spec in specs},
+        links=lane_signal_links(controlled),
+    )
 
-    SUMO's interval occupancy leaves out a vehicle standing on the loop until it drives off,
-    while a real loop reports it occupied: sampling each step gives the real loop's figure.
-    """
-    for det in ids:
-        occupancy = float(sumo.inductionloop.getLastStepOccupancy(det))
-        if occupancy > 0:
-            occupied_s[det] = occupied_s.get(det, 0.0) + occupancy / 100.0
+
+def _sample_step(sumo: Any, ids: list[str], loops: LoopAccumulator) -> None:
+    """Add this step's loop occupancy and signal states (a real loop reports a standing car)."""
+    occupancy = {det: float(sumo.inductionloop.getLastStepOccupancy(det)) for det in ids}
+    states = {str(t): str(sumo.trafficlight.getRedYellowGreenState(t)) for t in loops.lights}
+    loops.add_step(1.0, occupancy, states)
 
 
 def _related(graph: Mapping[str, DetectorNode], detector_id: str) -> tuple[str, ...]:
@@ -100,10 +120,12 @@ def run_eval_seed(  # noqa: PLR0917 - one run is many plain inputs
     seed: int,
     workdir: Path,
     report: Callable[[float], None] | None = None,
+    past: list[Sample] | None = None,
 ) -> tuple[EvalScore, list[Alarm], list[InjectedIncident]]:
     """Run ``scenario`` once with lane closures and score the detector.
 
-    libsumo holds one simulation per process: call this in a fresh process for each seed.
+    ``past`` adds incident-free samples of earlier runs (``record_history``) to the warm-up,
+    as a deployment learns each time of day from earlier days.
 
     Raises:
         InputError: when the scenario is too short for the plan.
@@ -120,35 +142,22 @@ def run_eval_seed(  # noqa: PLR0917 - one run is many plain inputs
             f"{end_s - scenario.begin_s:g} s",
             hint="use fewer incidents, a shorter warm-up or shorter incidents",
         )
-    workdir.mkdir(parents=True, exist_ok=True)
-    additional = workdir / f"incident-loops.{seed}.add.xml"
-    additional.write_text(detectors_xml(specs, period_s=plan.interval_s))
-    args = scenario.sumo_args(end_s=end_s)
-    if scenario.additional_files:
-        index = args.index("--additional-files")
-        args[index + 1] += "," + str(additional)
-    else:
-        args += ["--additional-files", str(additional)]
-    command = ["sumo", *args, "--seed", str(seed), "--no-step-log", "true"]
-    command += ["--no-warnings", "true", "--duration-log.disable", "true"]
-    command += ["--time-to-teleport", "600", "--step-length", "1"]
     rng = random.Random(seed)
     ids = sorted(graph)
-    try:
-        libsumo.start(command)
-    except Exception as exc:
-        raise SimulationError(f"SUMO could not start {scenario.name}: {exc}") from exc
-    history: list[Sample] = []
+    additional = _start(libsumo, scenario, specs, plan, seed, workdir, end_s)
+    history: list[Sample] = list(past or [])
     alarms: list[Alarm] = []
     injected: list[InjectedIncident] = []
     detector: IncidentDetector | None = None
     schedule: list[tuple[float, float]] = []
     active: tuple[str, str, float] | None = None
     pending: InjectedIncident | None = None
-    occupied_s: dict[str, float] = {}
     pos_by_lane = {spec.lane_id: spec.pos_m for spec in specs}
     neighbours = {det: node.peers for det, node in graph.items()}
     try:
+        loops = signal_accumulator(libsumo, specs)
+        if not plan.signal_aware:
+            loops = replace(loops, links={})
         next_read = _next_multiple(float(libsumo.simulation.getTime()), plan.interval_s)
         while (now := float(libsumo.simulation.getTime())) < end_s:
             libsumo.simulationStep()
@@ -179,20 +188,20 @@ def run_eval_seed(  # noqa: PLR0917 - one run is many plain inputs
                         kind="stopped-vehicle",
                         related=_related(graph, node.detector_id),
                     )
-            _sample_occupancy(libsumo, ids, occupied_s)
+            _sample_step(libsumo, ids, loops)
             if now + 1e-6 < next_read:
                 continue
             next_read += plan.interval_s
+            samples = _read(libsumo, ids, now, plan.interval_s, loops)
             if now <= start_s:
                 continue
-            samples = _read(libsumo, ids, now, plan.interval_s, occupied_s)
             if now <= eval_from_s:
                 history.extend(samples)
                 if now + plan.interval_s > eval_from_s:
                     config = DetectorConfig(sensitivity=plan.sensitivity)
-                    detector = IncidentDetector(
-                        graph, learn_profiles(history, neighbours=neighbours), config
-                    )
+                    bucket_s = plan.bucket_s if past else 3600.0
+                    book = learn_profiles(history, bucket_s=bucket_s, neighbours=neighbours)
+                    detector = IncidentDetector(graph, book, config)
                     schedule = _schedule(eval_from_s, plan, rng)
                 continue
             if detector is not None:
@@ -206,6 +215,81 @@ def run_eval_seed(  # noqa: PLR0917 - one run is many plain inputs
         additional.unlink(missing_ok=True)
     hours = len(ids) * (end_s - eval_from_s) / 3600.0
     return score(injected, alarms, detector_hours=hours), alarms, injected
+
+
+def _start(  # noqa: PLR0917 - one run is many plain inputs
+    sumo: Any,
+    scenario: Scenario,
+    specs: list[DetectorSpec],
+    plan: EvalPlan,
+    seed: int,
+    workdir: Path,
+    end_s: float,
+) -> Path:
+    """Start SUMO with the twin's loops; returns the loop file to delete after the run."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    additional = workdir / f"incident-loops.{seed}.add.xml"
+    additional.write_text(detectors_xml(specs, period_s=plan.interval_s))
+    args = scenario.sumo_args(end_s=end_s)
+    if scenario.additional_files:
+        index = args.index("--additional-files")
+        args[index + 1] += "," + str(additional)
+    else:
+        args += ["--additional-files", str(additional)]
+    command = ["sumo", *args, "--seed", str(seed), "--no-step-log", "true"]
+    command += ["--no-warnings", "true", "--duration-log.disable", "true"]
+    command += ["--time-to-teleport", "600", "--step-length", "1"]
+    try:
+        sumo.start(command)
+    except Exception as exc:
+        additional.unlink(missing_ok=True)
+        raise SimulationError(f"SUMO could not start {scenario.name}: {exc}") from exc
+    return additional
+
+
+def record_history(
+    scenario: Scenario,
+    specs: list[DetectorSpec],
+    plan: EvalPlan,
+    seed: int,
+    workdir: Path,
+    *,
+    days_before: int = 1,
+) -> list[Sample]:
+    """The loop samples of one incident-free run of the whole scenario, as an earlier day.
+
+    Samples are stamped ``days_before`` days earlier than the scenario's clock, so runs
+    learned together keep their own standing and quiet runs, and their time of day.
+
+    Raises:
+        SimulationError: when SUMO fails.
+    """
+    import libsumo
+
+    ids = sorted(spec.detector_id for spec in specs)
+    additional = _start(libsumo, scenario, specs, plan, seed, workdir, scenario.end_s)
+    samples: list[Sample] = []
+    try:
+        loops = signal_accumulator(libsumo, specs)
+        if not plan.signal_aware:
+            loops = replace(loops, links={})
+        next_read = _next_multiple(float(libsumo.simulation.getTime()), plan.interval_s)
+        while float(libsumo.simulation.getTime()) < scenario.end_s:
+            libsumo.simulationStep()
+            now = float(libsumo.simulation.getTime())
+            _sample_step(libsumo, ids, loops)
+            if now + 1e-6 < next_read:
+                continue
+            next_read += plan.interval_s
+            batch = _read(libsumo, ids, now, plan.interval_s, loops)
+            if now > scenario.begin_s + FILL_S:
+                samples.extend(replace(s, end_s=s.end_s - days_before * DAY_S) for s in batch)
+    except libsumo.TraCIException as exc:
+        raise SimulationError(f"SUMO failed running {scenario.name}: {exc}") from exc
+    finally:
+        libsumo.close()
+        additional.unlink(missing_ok=True)
+    return samples
 
 
 def _next_multiple(t_s: float, step_s: float) -> float:

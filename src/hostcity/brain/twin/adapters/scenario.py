@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from hostcity.brain.twin.adapters.sumo_twin import (
     ControlFactory,
     ControlHook,
+    RunHook,
     ScenarioLike,
     SumoTwinRun,
 )
@@ -44,7 +46,11 @@ def control_factory() -> ControlFactory:
 
 
 def sumo_run_factory(
-    settings: Settings, *, backend: str = "libsumo", begin_s: float | None = None
+    settings: Settings,
+    *,
+    backend: str = "libsumo",
+    begin_s: float | None = None,
+    hooks: Sequence[RunHook] = (),
 ) -> Any:
     """A factory of SUMO runs of ``settings.brain.scenario``, a new seed on each run.
 
@@ -52,6 +58,7 @@ def sumo_run_factory(
         settings: Scenario, seed, detector interval and data directory come from here.
         backend: 'libsumo' (in this process) or 'traci' (SUMO as a child process).
         begin_s: Start the scenario here instead of at its own begin (to watch a peak).
+        hooks: Features acting in each run; a list is read at each run, so later additions count.
     """
     workdir = settings.data_dir / "twin"
     seeds = itertools.count(settings.brain.seed)
@@ -68,6 +75,7 @@ def sumo_run_factory(
             seed=seed,
             control_factory=control_factory(),
             backend=backend,
+            hooks=hooks,
         )
 
     return make_run

@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hostcity.brain.twin.adapters.sumo_net import read_network
-from hostcity.brain.twin.detectors import detectors_xml, place_detectors
+from hostcity.brain.twin.detectors import (
+    LoopAccumulator,
+    detectors_xml,
+    lane_signal_links,
+    place_detectors,
+)
 from hostcity.brain.twin.types import (
     DetectorReading,
     DetectorSpec,
@@ -55,6 +60,19 @@ class ControlHook(Protocol):
 
 ControlFactory = Callable[[Any], ControlHook]
 """Builds the control loop on the started ``libsumo`` module."""
+
+
+class RunHook(Protocol):
+    """A feature that acts in the running simulation (``brain.emergency``'s units fit)."""
+
+    def attach(self, sumo: Any, control: Any, net_file: Path) -> None:
+        """SUMO started: ``control`` is the control loop (or None), ``net_file`` the network."""
+
+    def step(self, now_s: float) -> None:
+        """After each simulation step, after the control loop."""
+
+    def detach(self) -> None:
+        """SUMO is about to close."""
 
 
 BACKENDS = ("libsumo", "traci")
@@ -105,8 +123,10 @@ class SumoTwinRun:
         seed: int,
         control_factory: ControlFactory | None = None,
         backend: str = "libsumo",
+        hooks: Sequence[RunHook] = (),
     ) -> None:
         self.scenario = scenario
+        self.hooks = hooks
         self.backend = backend
         self.workdir = workdir
         self.interval_s = interval_s
@@ -118,6 +138,7 @@ class SumoTwinRun:
         self.detectors: list[DetectorSpec] = []
         self._sumo: Any = None
         self._edge_ids: list[str] = []
+        self._loops: LoopAccumulator | None = None
 
     @property
     def begin_s(self) -> float:
@@ -166,21 +187,47 @@ class SumoTwinRun:
                 hint="check the scenario's network, route and additional files",
             ) from exc
         self._sumo = sumo
+        self._loops = self._loop_accumulator()
         if self._control_factory is None:
             self.control_problem = "signal control is not installed"
-            return
+        else:
+            self._start_control(sumo, self._control_factory)
+        for hook in self.hooks:
+            hook.attach(sumo, self.control, Path(self.scenario.net_file))
+
+    def _start_control(self, sumo: Any, factory: ControlFactory) -> None:
         try:
-            self.control = self._control_factory(sumo)
+            self.control = factory(sumo)
         except HostCityError as exc:  # keep the twin up on the network's own programs
             log.warning("signal control could not start, junctions run fixed programs: %s", exc)
             self.control_problem = f"signal control could not start: {exc}"
+
+    def _loop_accumulator(self) -> LoopAccumulator:
+        """Per-step loop occupancy and green time, from the running traffic lights."""
+        lights = self._sumo.trafficlight
+        controlled = {str(tls): lights.getControlledLinks(tls) for tls in lights.getIDList()}
+        return LoopAccumulator(
+            lane_of={spec.detector_id: spec.lane_id for spec in self.detectors},
+            links=lane_signal_links(controlled),
+        )
 
     def step(self) -> float:
         """Advance one second; returns the simulated time after the step."""
         self._sumo.simulationStep()
         now = float(self._sumo.simulation.getTime())
+        if self._loops is not None:
+            loops = self._sumo.inductionloop
+            occupancy = {
+                spec.detector_id: float(loops.getLastStepOccupancy(spec.detector_id))
+                for spec in self.detectors
+            }
+            lights = self._sumo.trafficlight
+            states = {t: str(lights.getRedYellowGreenState(t)) for t in self._loops.lights}
+            self._loops.add_step(1.0, occupancy, states)
         if self.control is not None:
             self.control.step()
+        for hook in self.hooks:
+            hook.step(now)
         return now
 
     def finished(self) -> bool:
@@ -189,19 +236,34 @@ class SumoTwinRun:
         return now >= self.scenario.end_s or self._sumo.simulation.getMinExpectedNumber() <= 0
 
     def read_detectors(self, begin_s: float, end_s: float) -> list[DetectorReading]:
-        """Every loop's last completed interval, stamped ``[begin_s, end_s]``."""
+        """Every loop's last completed interval, stamped ``[begin_s, end_s]``.
+
+        Occupancy is summed from each step (SUMO's interval figure leaves out a vehicle
+        standing on the loop until it leaves), with the seconds of green each loop's lane had.
+        """
         loops = self._sumo.inductionloop
         readings = []
         for spec in self.detectors:
             speed = float(loops.getLastIntervalMeanSpeed(spec.detector_id))
+            green_s: float | None = None
+            occupied_now: bool | None = None
+            if self._loops is not None:
+                occupancy, green_s, occupied_now = self._loops.take(
+                    spec.detector_id, max(end_s - begin_s, 1e-9)
+                )
+                occupancy_pct = 100.0 * occupancy
+            else:
+                occupancy_pct = float(loops.getLastIntervalOccupancy(spec.detector_id))
             readings.append(
                 DetectorReading(
                     detector_id=spec.detector_id,
                     begin_s=begin_s,
                     end_s=end_s,
                     vehicles=int(loops.getLastIntervalVehicleNumber(spec.detector_id)),
-                    occupancy_pct=float(loops.getLastIntervalOccupancy(spec.detector_id)),
+                    occupancy_pct=occupancy_pct,
                     mean_speed_mps=speed if speed >= 0 else None,
+                    green_s=green_s,
+                    occupied_now=occupied_now,
                 )
             )
         return readings
@@ -245,6 +307,13 @@ class SumoTwinRun:
         sumo, self._sumo = self._sumo, None
         if sumo is None:
             return
+        try:
+            for hook in self.hooks:
+                hook.detach()
+        finally:
+            self._close(sumo)
+
+    def _close(self, sumo: Any) -> None:
         try:
             sumo.close()
         except Exception as exc:  # a crashed simulation may refuse to close cleanly

@@ -1,0 +1,155 @@
+"""Runs incident detection on the observations the twin (or a real sensor feed) publishes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from hostcity.brain.incidents.live import LiveDetection, StreamReading, graph_from_lanes, to_sample
+from hostcity.brain.incidents.service import IncidentService
+from hostcity.brain.incidents.types import Alarm
+from hostcity.core.errors import HostCityError
+from hostcity.core.timeutil import parse_iso
+
+log = logging.getLogger(__name__)
+
+OBSERVATIONS = "observations"
+"""The event kind the twin's service publishes for each stored batch."""
+
+
+class EventLike(Protocol):
+    """An event of the twin's live hub."""
+
+    kind: str
+    data: dict[str, Any]
+
+
+class SubscriptionLike(Protocol):
+    """A subscription to the twin's live hub."""
+
+    def get(self, timeout_s: float) -> EventLike | None:
+        """The next event, or None after ``timeout_s``."""
+
+    def close(self) -> None:
+        """Stop listening."""
+
+
+def reading_from_event(item: Mapping[str, Any]) -> StreamReading | None:
+    """One observation of an ``observations`` event (``Observation.to_dict``); None if bad."""
+    try:
+        return StreamReading(
+            detector_id=str(item["detector_id"]),
+            observed_from=parse_iso(str(item["observed_from"])),
+            observed_to=parse_iso(str(item["observed_to"])),
+            intensity_veh=_number(item.get("intensity_veh")),
+            occupancy=_number(item.get("occupancy")),
+            speed_mps=_number(item.get("speed_mps")),
+            road_segment=item.get("road_segment"),
+            lane_index=item.get("lane_id"),
+            green_s=_number(item.get("green_s")),
+            occupied_now=item.get("occupied_now"),
+        )
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def _number(raw: Any) -> float | None:
+    return None if raw is None else float(raw)
+
+
+class LiveIncidentWorker:
+    """Feeds each published batch to a ``LiveDetection`` and stores the alarms as incidents.
+
+    Args:
+        service: Where alarms become incidents (and webhooks fire).
+        subscribe: Opens a subscription to the live hub (the twin service's ``hub.subscribe``).
+        lanes: Known detectors' (edge, lane), read when the first batch comes (the twin
+            places its loops when its run opens).
+        warmup_s: Stream time learned from before the first alarm.
+    """
+
+    name = "brain.incidents.live"
+
+    def __init__(
+        self,
+        service: IncidentService,
+        subscribe: Callable[[], SubscriptionLike],
+        lanes: Callable[[], Mapping[str, tuple[str, str]]],
+        *,
+        warmup_s: float = 1800.0,
+    ) -> None:
+        self.service = service
+        self._subscribe = subscribe
+        self._lanes = lanes
+        self.warmup_s = warmup_s
+        self.detection: LiveDetection | None = None
+        self.raised = 0
+        self._origin: datetime | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Listen in a background thread."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        subscription = self._subscribe()
+        self._thread = threading.Thread(
+            target=self._run, args=(subscription,), name=self.name, daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5.0)
+        self._thread = None
+
+    def _run(self, subscription: SubscriptionLike) -> None:
+        try:
+            while not self._stop.is_set():
+                event = subscription.get(0.5)
+                if event is None or event.kind != OBSERVATIONS:
+                    continue
+                try:
+                    self.handle(event.data.get(OBSERVATIONS) or [])
+                except HostCityError as exc:  # a full disk must not stop detection
+                    log.warning("incident detection could not store alarms: %s", exc)
+        finally:
+            subscription.close()
+
+    def handle(self, items: list[Mapping[str, Any]]) -> list[Alarm]:
+        """Detect on one published batch (grouped by window end); returns the alarms raised."""
+        readings = [r for item in items if (r := reading_from_event(item)) is not None]
+        if not readings:
+            return []
+        detection = self._detection()
+        detection.add_unknown(readings)
+        if self._origin is None:
+            first = min(r.observed_to for r in readings)
+            self._origin = first.replace(hour=0, minute=0, second=0, microsecond=0)
+        by_end: dict[datetime, list[StreamReading]] = defaultdict(list)
+        for reading in readings:
+            by_end[reading.observed_to].append(reading)
+        alarms: list[Alarm] = []
+        for end in sorted(by_end):
+            samples = [to_sample(r, clock_origin=self._origin) for r in by_end[end]]
+            alarms += detection.feed(s for s in samples if s is not None)
+        if alarms:
+            self.service.record_alarms(alarms, clock_origin=self._origin, graph=detection.graph)
+            self.raised += len(alarms)
+        return alarms
+
+    def _detection(self) -> LiveDetection:
+        if self.detection is None:
+            with self.service.session_factory() as session:
+                damping = self.service.damping(session)
+            self.detection = LiveDetection(
+                graph_from_lanes(self._lanes()), warmup_s=self.warmup_s, damping=damping
+            )
+        return self.detection

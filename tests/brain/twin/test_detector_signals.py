@@ -1,0 +1,84 @@
+"""What a loop reads besides counts: per-step occupancy, its lane's green time, NGSI-LD fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from hostcity.brain.twin.detectors import (
+    LoopAccumulator,
+    lane_has_green,
+    lane_signal_links,
+)
+from hostcity.brain.twin.ngsi import parse_batch, reading_to_entity
+from hostcity.brain.twin.types import DetectorReading, DetectorSpec
+from hostcity.core.errors import ValidationFailed
+from tests.brain.twin.entities import entity
+
+# light J: link 0 and 1 leave lane a_0 (through, right), link 2 leaves a_1 (left turn)
+CONTROLLED = {"J": [[("a_0", "b_0", ":J_0")], [("a_0", "c_0", ":J_1")], [("a_1", "d_0", ":J_2")]]}
+
+
+def test_each_lane_gets_the_signal_links_leaving_it() -> None:
+    links = lane_signal_links(CONTROLLED)
+    assert links == {"a_0": (("J", 0), ("J", 1)), "a_1": (("J", 2),)}
+
+
+def test_a_lane_has_green_when_every_link_leaving_it_has() -> None:
+    links = lane_signal_links(CONTROLLED)
+    assert lane_has_green({"J": "ggr"}, links["a_0"])  # permissive green counts
+    assert lane_has_green({"J": "GGr"}, links["a_0"])
+    assert not lane_has_green({"J": "Grr"}, links["a_0"])  # one link still red
+    assert not lane_has_green({"J": "yyG"}, links["a_0"])
+    assert not lane_has_green({}, links["a_0"])  # unknown light
+    assert not lane_has_green({"J": "GGG"}, ())  # lane without signal links
+
+
+def test_the_accumulator_sums_occupancy_and_green_per_interval() -> None:
+    links = lane_signal_links(CONTROLLED)
+    loops = LoopAccumulator(lane_of={"d0": "a_0", "d1": "a_1", "dx": "x_0"}, links=links)
+    assert loops.lights == ["J"]
+    states = ["GGg"] * 4 + ["yyy"] * 2 + ["rrG"] * 4  # a_0 green 4 s, a_1 green 8 s
+    for second, state in enumerate(states):
+        # a vehicle stands on d0 for the last 6 s; d1 is half covered every step
+        occupancy = {"d0": 100.0 if second >= 4 else 0.0, "d1": 50.0, "dx": 0.0}
+        loops.add_step(1.0, occupancy, {"J": state})
+    assert loops.take("d0", 10.0) == (pytest.approx(0.6), 4.0, True)
+    assert loops.take("d1", 10.0) == (pytest.approx(0.5), 8.0, True)
+    # off any signal: green is unknown, not zero
+    assert loops.take("dx", 10.0) == (0.0, None, False)
+    # taking resets the sums
+    assert loops.take("d0", 10.0)[:2] == (0.0, 0.0)
+
+
+def test_green_time_and_occupied_now_travel_as_optional_ngsi_properties() -> None:
+    spec = DetectorSpec("twin-e1-A0B0_1", "B0", "A0B0_1", "A0B0", 1, 180.0)
+    epoch = datetime(2026, 2, 10, 7, 0, tzinfo=UTC)
+    reading = DetectorReading("twin-e1-A0B0_1", 0.0, 10.0, 0, 100.0, None, 7.0, True)
+    sent = reading_to_entity(reading, spec, epoch=epoch)
+    assert (sent["greenTime"], sent["occupiedNow"]) == (7.0, True)
+    [obs] = parse_batch([sent], source="twin")
+    assert (obs.green_s, obs.occupied_now) == (7.0, True)
+    assert obs.to_dict()["green_s"] == 7.0
+    plain = reading_to_entity(DetectorReading("d", 0.0, 10.0, 1, 5.0, 9.0), spec, epoch=epoch)
+    assert "greenTime" not in plain and "occupiedNow" not in plain
+    [real] = parse_batch([entity("loop-7")])
+    assert (real.green_s, real.occupied_now) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("greenTime", -1.0, id="negative-green"),
+        pytest.param("greenTime", 1e6, id="green-longer-than-the-window"),
+        pytest.param("greenTime", "long", id="green-not-a-number"),
+        pytest.param("occupiedNow", "yes", id="occupied-not-a-boolean"),
+    ],
+)
+def test_bad_signal_fields_are_named(field: str, value: Any) -> None:
+    bad = {**entity("loop-7"), field: value}
+    with pytest.raises(ValidationFailed) as caught:
+        parse_batch([bad])
+    assert caught.value.where == f"[0].{field}"
