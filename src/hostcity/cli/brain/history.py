@@ -82,20 +82,8 @@ def register(app: typer.Typer) -> None:
                 ingest=twin.ingest,
                 progress=report,
             )
-        steps, detectors, _ = recording.values.shape
         files = {k: str(v) for k, v in write_benchmark(recording, out).items()} if out else {}
-        result = {
-            "scenario": scenario,
-            "start": recording.start.isoformat(),
-            "steps": steps,
-            "detectors": detectors,
-            "stored": recording.stored,
-            "replaced": recording.replaced,
-            "overlapping": recording.overlapping,
-            "days": [p.to_dict() for p in recording.plans],
-            "wall_s": round(recording.wall_s, 1),
-            "files": files,
-        }
+        result = {"scenario": scenario, **recording.summary(), "files": files}
         if as_json:
             print_json(result)
             return
@@ -105,7 +93,8 @@ def register(app: typer.Typer) -> None:
                 f"  {plan.day:%a %Y-%m-%d}  {kind:<16} peak {plan.profile.peak_veh_per_h:.0f} veh/h"
             )
         typer.echo(
-            f"stored {recording.stored} readings of {detectors} loops ({steps} five-minute steps "
+            f"stored {recording.stored} readings of {result['detectors']} loops "
+            f"({result['steps']} five-minute steps "
             f"from {recording.start:%Y-%m-%d %H:%M} UTC) in {recording.wall_s:.0f} s"
         )
         if recording.replaced:

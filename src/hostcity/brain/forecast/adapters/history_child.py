@@ -260,17 +260,7 @@ def _record(request: ChildRequest, progress: ProgressFn) -> dict[str, Any]:
         )
     finally:
         engine.dispose()
-    steps, detectors, _ = recording.values.shape
-    return {
-        "start": recording.start.isoformat(),
-        "steps": steps,
-        "detectors": detectors,
-        "stored": recording.stored,
-        "replaced": recording.replaced,
-        "overlapping": recording.overlapping,
-        "days": [p.to_dict() for p in recording.plans],
-        "wall_s": round(recording.wall_s, 1),
-    }
+    return recording.summary()
 
 
 if __name__ == "__main__":

@@ -88,6 +88,20 @@ class Recording:
     overlapping: int = 0
     wall_s: float = 0.0
 
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready figures of the run (what the CLI and the demo job report)."""
+        steps, detectors, _ = self.values.shape
+        return {
+            "start": self.start.isoformat(),
+            "steps": steps,
+            "detectors": detectors,
+            "stored": self.stored,
+            "replaced": self.replaced,
+            "overlapping": self.overlapping,
+            "days": [p.to_dict() for p in self.plans],
+            "wall_s": round(self.wall_s, 1),
+        }
+
 
 def resolve_network(spec: str) -> tuple[str, Path, tuple[Path, ...]]:
     """Name, network and additional files of ``spec`` ('demo', a .sumocfg or a .net.xml).
