@@ -245,8 +245,9 @@ class TwinWorker:
         self._set_status(begin_s=sim_start, sim_time_s=sim_start, achieved_speed=None)
         next_read = sim_start + run.interval_s
         next_snapshot = wall_start
-        limit_s = self.stop_after_sim_s
         while not self._stop.is_set() and not run.finished():
+            # read each step: a headless caller may extend the run (or change speed) while it runs
+            limit_s = self.stop_after_sim_s
             if limit_s is not None and sim_now - sim_start >= limit_s:
                 break
             self._apply_pending(run)

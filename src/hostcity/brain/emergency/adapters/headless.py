@@ -12,6 +12,9 @@ from hostcity.brain.emergency.service import EmergencyService
 from hostcity.core.errors import DependencyError
 
 POLL_S = 0.05
+WARMUP_SPEED = 100.0
+"""Simulated seconds per wall second until the dispatch: slow enough that polling (every
+``POLL_S``) dispatches within a few simulated seconds of the warm-up's end."""
 Progress = Callable[[float, str], None]
 
 
@@ -58,7 +61,7 @@ def dispatch_headless(
         twin,
         sumo_run_factory(settings, hooks=hooks),
         scenario=settings.brain.scenario,
-        speed=speed,
+        speed=min(speed, WARMUP_SPEED),
         default_controller=settings.brain.controller,
         stop_after_sim_s=warmup_s + limit_s,
         backoff_s=0.5,
@@ -69,6 +72,9 @@ def dispatch_headless(
         begin_s = _wait_for_warmup(worker, service, warmup_s, report)
         # the twin keeps running; the twin thread starts the order at its next step
         call = service.dispatch(where, unit_id=unit_id)
+        # the unit gets the whole limit from the dispatch on, at full speed
+        worker.stop_after_sim_s = worker.status.sim_time_s - begin_s + limit_s
+        worker.speed = speed
         report(warmup_s / (warmup_s + limit_s), f"unit {call['unit']} dispatched")
         while not worker.join(POLL_S):
             call = service.call(call["id"])
