@@ -171,6 +171,16 @@ def login(page: Any, server: LiveServer, role: str = "operator") -> None:
     page.wait_for_selector("#who-name")
 
 
+def wait_for_toast(page: Any, text: str, kind: str = "ok", timeout_ms: int = 15_000) -> None:
+    """Wait until the toast shows ``text`` (an earlier toast, such as the login's, may linger)."""
+    page.wait_for_function(
+        "([kind, text]) => { const t = document.querySelector('#toast.' + kind);"
+        " return t && !t.hidden && t.textContent.includes(text); }",
+        arg=[kind, text],
+        timeout=timeout_ms,
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that drives a browser (deselect with -m 'not browser')."""
     for item in items:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_harness import OUTPUT_DIR, LiveServer, login
+from tests.browser_harness import OUTPUT_DIR, LiveServer, login, wait_for_toast
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TWIN_START_MS = 180_000
@@ -44,8 +44,7 @@ def test_operator_dispatches_a_unit_and_follows_its_eta(page: Any, live_server: 
     etas = page.locator("#eta-table td.eta").all_inner_texts()
     assert sum(bool(re.search(r"\d+ s", t)) for t in etas) == 5, etas
     page.click("#dispatch-amb-1")
-    page.wait_for_selector("#toast.ok")
-    assert "amb-1 dispatched" in page.inner_text("#toast")
+    wait_for_toast(page, "amb-1 dispatched")
     page.wait_for_selector("#call-eta", timeout=10_000)
     assert re.search(r"\d+ s", page.inner_text("#call-eta")), page.inner_text("#call-eta")
     page.wait_for_selector("#unit-marker-amb-1", timeout=30_000)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_harness import LiveServer, login
+from tests.browser_harness import LiveServer, login, wait_for_toast
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TWIN_START_MS = 180_000
@@ -41,12 +41,7 @@ def test_operator_sees_the_live_map_and_can_switch_a_controller(
     other = next((name for name in options if name != select.input_value()), None)
     if other is not None:
         select.select_option(other)
-        # wait for this change's toast, not the login one that may still show
-        page.wait_for_function(
-            "(name) => { const t = document.querySelector('#toast.ok');"
-            " return t && !t.hidden && t.textContent.includes(name); }",
-            arg=other,
-        )
+        wait_for_toast(page, other)
 
 
 def test_fan_sees_controllers_read_only(page: Any, live_server: LiveServer) -> None:
