@@ -137,6 +137,7 @@ def test_graph_links_upstream_downstream_and_neighbours() -> None:
         pytest.param({"sensitivity": 0.0}, id="zero-sensitivity"),
         pytest.param({"margin": 0.5}, id="margin-below-one"),
         pytest.param({"min_intervals": 0}, id="no-persistence"),
+        pytest.param({"green_window_buckets": -1}, id="negative-green-window"),
     ],
 )
 def test_bad_tuning_is_refused(config: dict[str, float]) -> None:

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from hostcity.brain.incidents.detector import IncidentDetector
+from hostcity.brain.incidents.detector import DetectorConfig, IncidentDetector
 from hostcity.brain.incidents.graph import PlacedDetector, build_graph
-from hostcity.brain.incidents.profile import is_standing, learn_profiles
+from hostcity.brain.incidents.profile import DAY_S, is_standing, learn_profiles
 from hostcity.brain.incidents.types import Alarm, DetectorNode, Sample
 
 INTERVAL_S = 10.0
@@ -148,3 +148,63 @@ def test_profiles_learn_the_green_a_loop_normally_stands_through() -> None:
     profile = learn_profiles(history).all_day["d"]
     assert profile.max_stuck_green_s == 7.0
     assert learn_profiles([Sample("d", 10.0, 10.0, 1.0, 0.1)]).all_day["d"].max_stuck_green_s == 0
+
+
+def _long_green_stand(batches: list[list[Sample]], cycle: int) -> list[list[Sample]]:
+    """``d-a_0`` stands through the whole green of ``cycle`` (30 s), then flows again."""
+    start = cycle * 6
+    return [
+        [
+            _standing(s.detector_id, s.end_s, s.green_s or 0.0)
+            if s.detector_id == "d-a_0" and start <= index < start + 3
+            else s
+            for s in batch
+        ]
+        for index, batch in enumerate(batches)
+    ]
+
+
+def _bucketed_detector(seed: int, window: int) -> tuple[IncidentDetector, random.Random]:
+    """Learned from 30 min in 15-min buckets; in the first, d-a_0 stood through 30 s of green."""
+    rng = random.Random(seed)
+    history = [s for batch in _long_green_stand(_cycles(rng, 0.0, 30), 7) for s in batch]
+    graph = _graph()
+    peers = {det: node.peers for det, node in graph.items()}
+    book = learn_profiles(history, bucket_s=900.0, neighbours=peers)
+    config = DetectorConfig(green_window_buckets=window)
+    return IncidentDetector(graph, book, config), rng
+
+
+def test_nearby_buckets_skip_thin_ones_and_wrap_midnight() -> None:
+    rng = random.Random(7)
+    history = [s for batch in _cycles(rng, DAY_S - 900.0, 30) for s in batch]
+    history.append(_standing("d-a_0", 2 * 900.0 + 10.0, 0.0))  # one interval: too thin
+    book = learn_profiles(history, bucket_s=900.0)
+    # at 0:16 (bucket 1): 23:45 (bucket 95, 89 intervals) and 0:00 (bucket 0, 90 intervals)
+    # wrap over midnight; bucket 2 holds one interval only and bucket 3 none
+    near = book.nearby("d-a_0", 1000.0, 2)
+    assert [p.intervals for p in near] == [89, 90]
+    assert book.nearby("d-a_0", 1000.0, 0) == []
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_long_green_stand_seen_in_the_bucket_before_is_normal(seed: int) -> None:
+    # the same 30 s stand the loop showed yesterday at 0:07, today at 0:17 (next bucket)
+    windowed, rng = _bucketed_detector(seed, 1)
+    today = _long_green_stand(_cycles(rng, DAY_S + 900.0, 10), 2)
+    assert _run(windowed, today) == []
+    alone, rng = _bucketed_detector(seed, 0)
+    today = _long_green_stand(_cycles(rng, DAY_S + 900.0, 10), 2)
+    assert [a.lane_id for a in _run(alone, today)] == ["a_0"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_real_stall_is_still_raised_with_the_window(seed: int) -> None:
+    detector, rng = _bucketed_detector(seed, 1)
+    stalled = _stall(_cycles(rng, DAY_S + 900.0, 8)[3:], ("a_0",))
+    hits = [a for a in _run(detector, stalled) if a.lane_id == "a_0"]
+    assert hits, "the stall was not raised"
+    evidence = hits[0].evidence["stopped_through_green"]
+    assert evidence["needed_s"] == pytest.approx(39.0)  # 1.3 x the 30 s of the bucket before
+    assert evidence["green_s"] >= 39.0
+    assert hits[0].raised_s <= DAY_S + 900.0 + 3 * 60.0  # within the third green

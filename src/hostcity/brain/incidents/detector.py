@@ -56,6 +56,9 @@ class DetectorConfig:
             same green) stands too: both may be waiting behind a full exit.
         downstream_witness: Also need more green while a loop on a lane this one feeds
             stands (the queue ahead may reach back over the exit).
+        green_window_buckets: The longest normal green stand is taken over this many
+            time-of-day buckets either side too: a queue that stood 40 s of green at 8:10
+            yesterday may stand as long at 7:55 today.
     """
 
     sensitivity: float = 1.0
@@ -70,13 +73,20 @@ class DetectorConfig:
     min_green_stuck_s: float = 10.0
     green_shared_factor: float = 2.0
     downstream_witness: bool = True
+    green_window_buckets: int = 1
 
     def __post_init__(self) -> None:
         if self.sensitivity <= 0:
             raise InputError(f"sensitivity must be > 0, got {self.sensitivity}")
-        if self.margin < 1 or self.min_quiet_veh <= 0 or self.min_intervals < 1:
+        if (
+            self.margin < 1
+            or self.min_quiet_veh <= 0
+            or self.min_intervals < 1
+            or self.green_window_buckets < 0
+        ):
             raise InputError(
-                "bad detector tuning: need margin >= 1, min_quiet_veh > 0, min_intervals >= 1"
+                "bad detector tuning: need margin >= 1, min_quiet_veh > 0, min_intervals >= 1,"
+                " green_window_buckets >= 0"
             )
 
 
@@ -119,11 +129,13 @@ class IncidentDetector:
         base = max(self.config.min_quiet_veh, self.config.margin * profile.max_quiet_veh)
         return base * self.damping.get(detector_id, 1.0) / self.config.sensitivity
 
-    def stalled(self, detector_id: str, profile: DetectorProfile, state: _State) -> bool:
+    def stalled(
+        self, detector_id: str, profile: DetectorProfile, state: _State, now_s: float | None = None
+    ) -> bool:
         """Whether the vehicle standing on ``detector_id``'s loop has stalled."""
         factor = self.damping.get(detector_id, 1.0) / self.config.sensitivity
         if state.green_known:
-            return state.stuck_green_s >= self.green_needed_s(detector_id, profile, state)
+            return state.stuck_green_s >= self.green_needed_s(detector_id, profile, state, now_s)
         beside_needed = factor * max(
             self.config.min_passed_beside_veh, self.config.margin * profile.max_passed_beside_veh
         )
@@ -137,16 +149,27 @@ class IncidentDetector:
         )
         return state.stuck_s >= alone_s * factor
 
-    def green_needed_s(self, detector_id: str, profile: DetectorProfile, state: _State) -> float:
+    def green_needed_s(
+        self,
+        detector_id: str,
+        profile: DetectorProfile,
+        state: _State,
+        now_s: float | None = None,
+    ) -> float:
         """Green seconds ``detector_id``'s loop must stand occupied through to hold a stall.
+
+        The longest normal stand is the one of ``profile`` or, given ``now_s``, of the
+        time-of-day buckets within ``green_window_buckets`` of it, whichever is longer.
 
         (Peers flowing meanwhile are reported as evidence but lower nothing: in the RESCO
         scenarios a vehicle waiting to change lanes stands beside flowing peers too.)
         """
         factor = self.damping.get(detector_id, 1.0) / self.config.sensitivity
-        needed = factor * max(
-            self.config.min_green_stuck_s, self.config.margin * profile.max_stuck_green_s
-        )
+        learned = profile.max_stuck_green_s
+        if now_s is not None and self.config.green_window_buckets > 0:
+            near = self.profiles.nearby(detector_id, now_s, self.config.green_window_buckets)
+            learned = max([learned, *(p.max_stuck_green_s for p in near)])
+        needed = factor * max(self.config.min_green_stuck_s, self.config.margin * learned)
         return needed * self.config.green_shared_factor if state.peers_standing else needed
 
     def feedback(self, detector_id: str, *, dismissed: bool) -> float:
@@ -227,7 +250,7 @@ class IncidentDetector:
             state.stuck_green_s, state.peers_standing = 0.0, False
             state.passed_beside_green_veh = 0.0
         threshold = self.threshold_veh(sample.detector_id, profile)
-        stalled = self.stalled(sample.detector_id, profile, state)
+        stalled = self.stalled(sample.detector_id, profile, state, sample.end_s)
         if state.raised or state.quiet_intervals < self.config.min_intervals:
             return None
         if state.quiet_veh < threshold and not stalled:
@@ -252,7 +275,11 @@ class IncidentDetector:
             }
         if state.stuck_green_s > 0:
             profile = self.profiles.get(node.detector_id, sample.end_s)
-            needed = self.green_needed_s(node.detector_id, profile, state) if profile else None
+            needed = (
+                self.green_needed_s(node.detector_id, profile, state, sample.end_s)
+                if profile
+                else None
+            )
             evidence["stopped_through_green"] = {
                 "green_s": state.stuck_green_s,
                 "needed_s": None if needed is None else round(needed, 1),

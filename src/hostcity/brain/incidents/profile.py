@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,21 @@ class ProfileBook:
         if profile is not None and profile.intervals >= MIN_BUCKET_INTERVALS:
             return profile
         return self.all_day.get(detector_id)
+
+    def nearby(self, detector_id: str, t_s: float, buckets: int) -> list[DetectorProfile]:
+        """The learned profiles of ``detector_id`` up to ``buckets`` buckets before and after
+        the one holding ``t_s`` (wrapping over midnight); buckets learned from too few
+        intervals are left out, and so is the all-day fallback."""
+        count = max(1, math.ceil(DAY_S / self.bucket_s))
+        here = int((t_s % DAY_S) // self.bucket_s)
+        found = []
+        for offset in range(-buckets, buckets + 1):
+            if offset == 0:
+                continue
+            profile = self.by_bucket.get((detector_id, (here + offset) % count))
+            if profile is not None and profile.intervals >= MIN_BUCKET_INTERVALS:
+                found.append(profile)
+        return found
 
     def detectors(self) -> list[str]:
         """Detectors with a profile."""
