@@ -9,6 +9,36 @@ from hostcity.brain.control.errors import ScenarioError
 
 DEMO = "demo"
 OSM_SUFFIXES = (".osm", ".osm.xml")
+FILE_KINDS = {
+    "sumocfg": (".sumocfg",),
+    "net": (".net.xml", ".net.xml.gz"),
+    "osm": OSM_SUFFIXES,
+}
+"""Scenario file kinds, by the endings of their names."""
+
+
+def scenario_file(spec: str | Path, kinds: tuple[str, ...] = tuple(FILE_KINDS)) -> tuple[str, Path]:
+    """The kind (a key of ``FILE_KINDS``) and resolved path of the scenario file ``spec``.
+
+    Raises:
+        ScenarioError: when the file is missing or its name ends in none of ``kinds``.
+    """
+    endings = [ending for kind in kinds for ending in FILE_KINDS[kind]]
+    listed = ", ".join(endings[:-1]) + f" or {endings[-1]}"
+    path = Path(spec).expanduser().resolve()
+    if not path.is_file():
+        raise ScenarioError(
+            f"scenario file {path} does not exist",
+            hint=f"pass 'demo' or the path of a {listed} file",
+        )
+    name = path.name.lower()
+    for kind in kinds:
+        if name.endswith(FILE_KINDS[kind]):
+            return kind, path
+    raise ScenarioError(
+        f"cannot tell what {path} is from its name",
+        hint=f"use 'demo', or a file ending in {listed}",
+    )
 
 
 @dataclass(frozen=True)
@@ -91,24 +121,13 @@ def load_scenario(
 
         scenario = build_demo_city(workdir, seed=seed)
     else:
-        path = Path(spec).expanduser().resolve()
-        if not path.is_file():
-            raise ScenarioError(
-                f"scenario file {path} does not exist",
-                hint="pass 'demo' or the path of a .sumocfg, .net.xml or .osm file",
-            )
-        name = path.name.lower()
-        if name.endswith(".sumocfg"):
+        kind, path = scenario_file(spec)
+        if kind == "sumocfg":
             scenario = scenario_files.from_sumocfg(path)
-        elif name.endswith(".net.xml") or name.endswith(".net.xml.gz"):
+        elif kind == "net":
             scenario = scenario_files.from_net(path, workdir, seed=seed)
-        elif name.endswith(OSM_SUFFIXES):
-            scenario = scenario_files.from_osm(path, workdir, seed=seed)
         else:
-            raise ScenarioError(
-                f"cannot tell what {path} is from its name",
-                hint="use a file ending in .sumocfg, .net.xml, .osm or .osm.xml",
-            )
+            scenario = scenario_files.from_osm(path, workdir, seed=seed)
     if check:
         scenario_files.check_loads(scenario)
     return scenario

@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hostcity.brain.control.scenario import DEMO, Scenario
+from hostcity.brain.control.scenario import DEMO, Scenario, scenario_file
 from hostcity.brain.forecast.adapters.twin_store import FEATURES
 from hostcity.brain.forecast.congestion import detector_places
 from hostcity.brain.forecast.daily import (
@@ -110,28 +110,16 @@ def resolve_network(spec: str) -> tuple[str, Path, tuple[Path, ...]]:
         ScenarioError: for a missing file, a malformed config, or another kind of file.
     """
     from hostcity.brain.control.adapters import scenario_files
-    from hostcity.brain.control.errors import ScenarioError
 
     if spec == DEMO:
         from hostcity.brain.control.adapters.demo_city import demo_net_file
 
         return DEMO, demo_net_file(), ()
-    path = Path(spec).expanduser().resolve()
-    if not path.is_file():
-        raise ScenarioError(
-            f"scenario file {path} does not exist",
-            hint="pass 'demo' or the path of a .sumocfg or .net.xml file",
-        )
-    name = path.name.lower()
-    if name.endswith(".sumocfg"):
+    kind, path = scenario_file(spec, ("sumocfg", "net"))
+    if kind == "sumocfg":
         config = scenario_files.from_sumocfg(path)
         return config.name, config.net_file, config.additional_files
-    if name.endswith((".net.xml", ".net.xml.gz")):
-        return path.name.split(".")[0], path, ()
-    raise ScenarioError(
-        f"cannot tell what {path} is from its name",
-        hint="use 'demo', or a file ending in .sumocfg or .net.xml",
-    )
+    return path.name.split(".")[0], path, ()
 
 
 def write_demand(
