@@ -63,7 +63,8 @@ def service(incidents_platform: Platform) -> IncidentService:
 
 
 def _worker(service: IncidentService, hub: LiveHub | None = None) -> LiveIncidentWorker:
-    return LiveIncidentWorker(service, (hub or LiveHub()).subscribe, lambda: LANES, warmup_s=600.0)
+    subscribe = (hub or LiveHub()).subscribe
+    return LiveIncidentWorker(service, subscribe, lambda: graph_from_lanes(LANES), warmup_s=600.0)
 
 
 def test_a_stall_through_green_becomes_a_stored_incident(service: IncidentService) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,30 @@ def test_a_failure_while_making_the_run_is_retried(platform: Platform) -> None:
         worker.stop()
     assert worker.status.restarts == 1
     assert worker.status.last_error == "DependencyError: scenario loader missing"
+
+
+class NetworkRun(ScriptedRun):
+    """A scripted run that names the SUMO network it simulates, as ``SumoTwinRun`` does."""
+
+    net_file = Path("city.net.xml")
+
+
+@pytest.mark.parametrize(
+    ("run_kind", "expected"),
+    [
+        pytest.param(NetworkRun, Path("city.net.xml"), id="with-net-file"),
+        pytest.param(ScriptedRun, None, id="without-net-file"),
+    ],
+)
+def test_the_service_learns_the_network_file_of_the_run(
+    platform: Platform, run_kind: type[ScriptedRun], expected: Path | None
+) -> None:
+    service = _service(platform)
+    worker = TwinWorker(service, lambda: run_kind(length_s=1e9), scenario="s", speed=50.0)
+    worker.start()
+    try:
+        _wait_for(lambda: worker.status.state.startswith("running"))
+    finally:
+        worker.stop()
+    assert service.net_file == expected
+    assert [d.detector_id for d in service.detectors] == ["loop"]

@@ -8,6 +8,7 @@ from hostcity.brain.incidents.adapters.delivery import WebhookDispatcher
 from hostcity.brain.incidents.service import IncidentService
 
 if TYPE_CHECKING:
+    from hostcity.brain.incidents.types import DetectorNode
     from hostcity.core.platform import Platform
 
 SERVICE = "brain.incidents"
@@ -25,11 +26,14 @@ def register(platform: Platform) -> None:
     twin = platform.services.get(TWIN_SERVICE)
     if twin is not None and platform.settings.brain.twin_enabled:
         from hostcity.brain.incidents.adapters.live_runner import LiveIncidentWorker
+        from hostcity.brain.incidents.adapters.sumo_graph import live_graph
 
-        def lanes() -> dict[str, tuple[str, str]]:
-            return {d.detector_id: (d.edge_id, d.lane_id) for d in twin.detectors}
+        def graph() -> dict[str, DetectorNode]:
+            # the twin's network file links its loops as the evaluation does; real sensors
+            # (no file) get same-edge neighbours only
+            return live_graph(twin.detectors, twin.net_file)
 
-        platform.workers.append(LiveIncidentWorker(service, twin.hub.subscribe, lanes))
+        platform.workers.append(LiveIncidentWorker(service, twin.hub.subscribe, graph))
 
 
 def _demo_lines(_platform: Platform) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,6 +71,7 @@ class TwinService:
         self.status = TwinStatus(state="disabled")
         self.network: NetworkGeometry | None = None
         self.detectors: list[DetectorSpec] = []
+        self.net_file: Path | None = None
         self.switch: ControllerSwitch | None = None
         self.run_hooks: list[Any] = []  # RunHooks: features acting in each simulation run
 
@@ -159,10 +161,21 @@ class TwinService:
         status = self.switch.status if self.switch else self.status
         return status.to_dict()
 
-    def set_network(self, network: NetworkGeometry, detectors: list[DetectorSpec]) -> None:
-        """Record the network the twin runs and where its loops are."""
+    def set_network(
+        self,
+        network: NetworkGeometry,
+        detectors: list[DetectorSpec],
+        *,
+        net_file: Path | None = None,
+    ) -> None:
+        """Record the network the twin runs, where its loops are and, when known, its file.
+
+        ``net_file`` (the SUMO network) lets features link the loops along the roads, as
+        live incident detection does; runs without one leave it None.
+        """
         self.network = network
         self.detectors = list(detectors)
+        self.net_file = net_file
 
     def require_network(self) -> NetworkGeometry:
         """The twin's network.

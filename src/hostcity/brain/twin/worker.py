@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from hostcity.brain.twin.ngsi import reading_to_entity
@@ -27,7 +28,10 @@ log = logging.getLogger(__name__)
 
 
 class TwinRun(Protocol):
-    """One simulation run (``adapters.sumo_twin.SumoTwinRun`` in production)."""
+    """One simulation run (``adapters.sumo_twin.SumoTwinRun`` in production).
+
+    A run may also offer ``net_file``, its SUMO network, which the service passes on.
+    """
 
     network: NetworkGeometry | None
     detectors: list[DetectorSpec]
@@ -214,7 +218,11 @@ class TwinWorker:
         self._control_available = True
         network = run.network
         assert network is not None, "a run has a network once opened"
-        self.service.set_network(network, run.detectors)
+        # SumoTwinRun knows its network file; runs that have none (test doubles) leave it out
+        net_file = getattr(run, "net_file", None)
+        self.service.set_network(
+            network, run.detectors, net_file=net_file if isinstance(net_file, Path) else None
+        )
         with self._lock:
             for tls in network.tls_ids:
                 self._controllers.setdefault(tls, self.default_controller)

@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from hostcity.brain.incidents.live import LiveDetection, StreamReading, graph_from_lanes, to_sample
+from hostcity.brain.incidents.live import LiveDetection, StreamReading, to_sample
 from hostcity.brain.incidents.service import IncidentService
-from hostcity.brain.incidents.types import Alarm
+from hostcity.brain.incidents.types import Alarm, DetectorNode
 from hostcity.core.errors import HostCityError
 from hostcity.core.timeutil import parse_iso
 
@@ -67,8 +67,9 @@ class LiveIncidentWorker:
     Args:
         service: Where alarms become incidents (and webhooks fire).
         subscribe: Opens a subscription to the live hub (the twin service's ``hub.subscribe``).
-        lanes: Known detectors' (edge, lane), read when the first batch comes (the twin
-            places its loops when its run opens).
+        graph: Builds the known detectors' graph, called when the first batch comes (the
+            twin places its loops when its run opens); ``adapters.sumo_graph.live_graph``
+            links them along the twin's network, as the evaluation does.
         warmup_s: Stream time learned from before the first alarm.
     """
 
@@ -78,13 +79,13 @@ class LiveIncidentWorker:
         self,
         service: IncidentService,
         subscribe: Callable[[], SubscriptionLike],
-        lanes: Callable[[], Mapping[str, tuple[str, str]]],
+        graph: Callable[[], dict[str, DetectorNode]],
         *,
         warmup_s: float = 1800.0,
     ) -> None:
         self.service = service
         self._subscribe = subscribe
-        self._lanes = lanes
+        self._graph = graph
         self.warmup_s = warmup_s
         self.detection: LiveDetection | None = None
         self.raised = 0
@@ -149,7 +150,5 @@ class LiveIncidentWorker:
         if self.detection is None:
             with self.service.session_factory() as session:
                 damping = self.service.damping(session)
-            self.detection = LiveDetection(
-                graph_from_lanes(self._lanes()), warmup_s=self.warmup_s, damping=damping
-            )
+            self.detection = LiveDetection(self._graph(), warmup_s=self.warmup_s, damping=damping)
         return self.detection

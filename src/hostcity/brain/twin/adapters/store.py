@@ -26,6 +26,8 @@ def _to_row(observation: Observation) -> ObservationRow:
         lon=observation.lon,
         lat=observation.lat,
         source=observation.source,
+        green_s=observation.green_s,
+        occupied_now=observation.occupied_now,
     )
 
 
@@ -43,6 +45,8 @@ def _from_row(row: ObservationRow) -> Observation:
         lon=row.lon,
         lat=row.lat,
         source=row.source,
+        green_s=row.green_s,
+        occupied_now=row.occupied_now,
     )
 
 

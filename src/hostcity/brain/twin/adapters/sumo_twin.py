@@ -145,6 +145,11 @@ class SumoTwinRun:
         """Simulated time the run starts at."""
         return float(self.scenario.begin_s)
 
+    @property
+    def net_file(self) -> Path:
+        """The SUMO network the run simulates."""
+        return Path(self.scenario.net_file)
+
     def open(self) -> None:
         """Read the network, write the detector file and start SUMO.
 

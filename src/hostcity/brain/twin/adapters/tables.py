@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Index, Integer, String
+from sqlalchemy import Boolean, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hostcity.core.db import Base, UTCDateTime
@@ -12,7 +12,7 @@ from hostcity.core.timeutil import utcnow
 
 
 class ObservationRow(Base):
-    """One detector's counts, occupancy and speed over one time window (SI units)."""
+    """One detector's counts, occupancy, speed and (when known) signal state over a window (SI)."""
 
     __tablename__ = "twin_observations"
     __table_args__ = (Index("ix_twin_observations_detector_to", "detector_id", "observed_to"),)
@@ -30,4 +30,6 @@ class ObservationRow(Base):
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     source: Mapped[str] = mapped_column(String(20))
+    green_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    occupied_now: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
