@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,87 @@ def test_a_dispatched_unit_drives_arrives_and_returns(
         f"{controller}: ETA {call['eta_s']:.0f} s, drove {done['travel_time_s']:.0f} s, "
         f"{hook.preemptions} signal(s) pre-empted"
     )
+
+
+def _status_of(service: EmergencyService, unit_id: str) -> str:
+    return str({u["id"]: u["status"] for u in service.units()}[unit_id])
+
+
+@pytest.mark.timeout(180)
+def test_a_recalled_unit_turns_back_and_a_scene_is_cleared_early(
+    platform: Platform, grid: GridScenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service: EmergencyService = platform.service(SERVICE)
+    graph, _ = read_roads(grid.net_file)
+    units = demo_units(graph)[:2]
+    for unit in units:
+        service.add_unit(unit)
+    hook = EmergencyTwinHook(service, on_scene_s=3600.0)  # only a clear sends it back in time
+    stopped: list[str] = []  # rerouted vehicles the hook took off the road at their station
+    reached = hook._reached
+
+    def record(drive: Any) -> bool:
+        if reached(drive):
+            stopped.append(drive.vehicle_id)
+            return True
+        return False
+
+    monkeypatch.setattr(hook, "_reached", record)
+    twin: TwinService = platform.service("brain.twin")
+    worker = TwinWorker(
+        twin,
+        lambda: SumoTwinRun(
+            grid, workdir=tmp_path, interval_s=60, seed=1, control_factory=control_factory(),
+            hooks=[hook],
+        ),
+        scenario="grid",
+        speed=40.0,
+        default_controller="fixed",
+    )  # fmt: skip
+    first, second = units[0].unit_id, units[1].unit_id
+    worker.start()
+    try:
+        _wait("the twin's road picture", service.ready)
+        sx, sy = units[0].station_xy
+        far = max(
+            graph.edges.values(), key=lambda e: math.dist((sx, sy), e.shape[len(e.shape) // 2])
+        )
+        call = service.dispatch(CallLocation(edge_id=far.edge_id), unit_id=first)
+
+        def driving() -> bool:
+            live = service.tracking(first)
+            return bool(live and live["state"] == "driving" and live["speed_mps"] > 1.0)
+
+        _wait("the unit on the road", driving)
+        cancelled = service.cancel(call["id"], reason="caller hung up")
+        assert cancelled["status"] == "cancelled"
+        assert _status_of(service, first) == "returning"
+        returning: list[dict[str, object]] = []
+
+        def home() -> bool:
+            live = service.tracking(first)
+            if live and live["leg"] == "returning":
+                returning.append(live)
+            return _status_of(service, first) == "available"
+
+        _wait("the recalled unit back home", home, 90)
+        assert len(returning) >= 2, "the unit drove back on the road, it was not teleported"
+        # rerouted home: the remaining route ends at its station, and no signal is held for it
+        assert returning[0]["route"][-1] == units[0].station_edge  # type: ignore[index]
+        assert all(not s["preempted"] for s in returning[1:])
+        assert stopped == [f"hc_unit_{first}_{call['id']}"]  # at the station, not SUMO's old end
+        done = service.call(call["id"])
+        assert done["status"] == "cancelled" and done["arrived_sim_s"] is None
+
+        near = service.dispatch(CallLocation(edge_id=units[1].station_edge), unit_id=second)
+        _wait(
+            "the second unit on scene",
+            lambda: service.call(near["id"])["status"] == "on_scene",
+            90,
+        )
+        cleared = service.cancel(near["id"])
+        assert cleared["status"] == "closed" and cleared["note"] == "scene cleared early"
+        _wait("the cleared unit back home", lambda: _status_of(service, second) == "available", 90)
+        assert worker.status.restarts == 0, worker.status.last_error
+    finally:
+        worker.stop()

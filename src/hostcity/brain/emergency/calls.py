@@ -1,4 +1,4 @@
-"""Emergency calls: where a call is, the live road picture, and each unit's ETA to it."""
+"""Emergency calls: where a call is, the live road picture, each unit's ETA, cancelling."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from hostcity.brain.emergency.errors import EmergencyInputError
+from hostcity.brain.emergency.errors import CallNotOpenError, EmergencyInputError
 from hostcity.brain.emergency.routing import (
     MAX_SNAP_M,
     RoadGraph,
@@ -16,9 +16,13 @@ from hostcity.brain.emergency.routing import (
     snap,
     spot_on_edge,
 )
-from hostcity.brain.emergency.units import AVAILABLE, Unit
+from hostcity.brain.emergency.units import AVAILABLE, ON_SCENE, RETURNING, Unit
 
-CALL_STATUSES = ("dispatched", "on_scene", "closed", "failed", "interrupted")
+DISPATCHED_CALL = "dispatched"
+CANCELLED = "cancelled"
+CLOSED = "closed"
+CALL_STATUSES = (DISPATCHED_CALL, ON_SCENE, CLOSED, "failed", "interrupted", CANCELLED)
+MAX_REASON_CHARS = 300
 ToXY = Callable[[float, float], tuple[float, float]]
 
 
@@ -106,3 +110,44 @@ def etas_of(routes: Mapping[str, Route | None]) -> dict[str, float | None]:
     return {
         k: (None if r is None or not math.isfinite(r.eta_s) else r.eta_s) for k, r in routes.items()
     }
+
+
+def cancel_outcome(call_id: int, status: str, *, on_road: bool) -> tuple[str, str]:
+    """The call's and its unit's new status when an operator cancels the call.
+
+    A call still driving is cancelled and its unit turns back (``returning``), or is available
+    at once when it never left; a call on scene is closed early and its unit returns.
+
+    Args:
+        call_id: The call, for the message.
+        status: The call's status now.
+        on_road: Whether a twin may have the unit's vehicle out (False: it never left, or no
+            twin runs in this process).
+
+    Raises:
+        CallNotOpenError: for a call that is no longer open.
+    """
+    if status == DISPATCHED_CALL:
+        return CANCELLED, RETURNING if on_road else AVAILABLE
+    if status == ON_SCENE:
+        return CLOSED, RETURNING if on_road else AVAILABLE
+    raise CallNotOpenError(
+        f"call {call_id} is {status}, so there is nothing to cancel",
+        hint="only a call whose unit is on the way or on scene can be cancelled",
+    )
+
+
+def cancel_note(status: str, reason: str | None) -> str:
+    """The note stored on a cancelled call (or a call cleared early).
+
+    Raises:
+        EmergencyInputError: for a reason longer than ``MAX_REASON_CHARS``.
+    """
+    text = (reason or "").strip()
+    if len(text) > MAX_REASON_CHARS:
+        raise EmergencyInputError(
+            f"the reason has {len(text)} characters, more than {MAX_REASON_CHARS}",
+            hint="shorten the reason",
+        )
+    what = "cancelled by the operator" if status == DISPATCHED_CALL else "scene cleared early"
+    return f"{what}: {text}" if text else what

@@ -1,4 +1,4 @@
-"""Errors of the emergency feature: bad input, missing routes, busy units, no live twin."""
+"""Errors of the emergency feature: bad input, missing routes, busy units, closed calls, no twin."""
 
 from __future__ import annotations
 
@@ -39,3 +39,9 @@ class TwinNotReadyError(ConflictError):
     """The live twin has no road picture yet, so no live ETA can be computed."""
 
     code = "twin_not_ready"
+
+
+class CallNotOpenError(ConflictError):
+    """The call is closed, failed, cancelled or interrupted, so it cannot be cancelled."""
+
+    code = "call_not_open"

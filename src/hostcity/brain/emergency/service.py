@@ -1,4 +1,4 @@
-"""The emergency service: units, ETA previews and dispatches on live travel times, tracking."""
+"""The emergency service: units, ETA previews, dispatches on live travel times, recalls."""
 
 from __future__ import annotations
 
@@ -12,14 +12,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from hostcity.brain.emergency.adapters import store
 from hostcity.brain.emergency.adapters.tables import CallRow
 from hostcity.brain.emergency.calls import (
+    DISPATCHED_CALL,
     CallLocation,
     RoadPicture,
+    cancel_note,
+    cancel_outcome,
     etas_of,
     locate,
     station_spot,
     unit_routes,
 )
-from hostcity.brain.emergency.errors import EmergencyInputError, TwinNotReadyError
+from hostcity.brain.emergency.errors import (
+    CallNotOpenError,
+    EmergencyInputError,
+    TwinNotReadyError,
+)
 from hostcity.brain.emergency.routing import Spot
 from hostcity.brain.emergency.units import (
     AVAILABLE,
@@ -36,6 +43,7 @@ from hostcity.core.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 MAX_CALLS = 500
+MAX_NAME_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,14 @@ class Order:
     to_scene: bool = True
 
 
+@dataclass(frozen=True)
+class Recall:
+    """A unit the twin must turn back (its call was cancelled) or take off the scene early."""
+
+    call_id: int
+    unit_id: str
+
+
 class EmergencyService:
     """Units and calls; the API and CLI call it, the twin's hook feeds it live data.
 
@@ -63,6 +79,7 @@ class EmergencyService:
         self._lock = threading.Lock()
         self._picture: RoadPicture | None = None
         self._orders: list[Order] = []
+        self._recalls: list[Recall] = []
         self._tracking: dict[str, dict[str, Any]] = {}
 
     # live picture (written by the twin's thread) ----------------------------------------------
@@ -99,6 +116,12 @@ class EmergencyService:
             orders, self._orders = self._orders, []
         return orders
 
+    def take_recalls(self) -> list[Recall]:
+        """Recalls queued since the last call (the twin's thread turns the units back)."""
+        with self._lock:
+            recalls, self._recalls = self._recalls, []
+        return recalls
+
     def track(self, unit_id: str, live: dict[str, Any] | None) -> None:
         """Record where a unit on the road is now; None when it is off the road."""
         with self._lock:
@@ -125,6 +148,46 @@ class EmergencyService:
         check_kind(unit.kind)
         with session_scope(self.session_factory) as session:
             return store.upsert_unit(session, unit)
+
+    def save_unit(
+        self, picture: RoadPicture, unit_id: str, kind: str, name: str | None, station: CallLocation
+    ) -> tuple[dict[str, Any], bool]:
+        """Create or update a unit whose station snaps to ``picture``'s roads as calls do.
+
+        Returns:
+            The unit as ``units`` lists it, and True when it is new.
+
+        Raises:
+            EmergencyInputError: for a bad id, kind or name, or a station given badly.
+            OutsideNetworkError: for a station off the roads emergency vehicles may use.
+        """
+        check_unit_id(unit_id)
+        check_kind(kind)
+        label = (name or unit_id).strip()
+        if not label or len(label) > MAX_NAME_CHARS:
+            raise EmergencyInputError(
+                f"unit name must be 1 to {MAX_NAME_CHARS} characters, got {len(label)}",
+                hint="give a name, or leave it out to show the unit id",
+            )
+        spot = locate(picture, station)
+        unit = Unit(unit_id, kind, label, spot.edge_id, spot.pos_m, (spot.x, spot.y))
+        created = self.add_unit(unit)
+        with session_scope(self.session_factory) as session:
+            saved = store.to_unit(store.unit_row(session, unit_id))
+        log.info("unit %s %s at %s", unit_id, "added" if created else "updated", spot.edge_id)
+        return self._unit_dict(saved), created
+
+    def remove_unit(self, unit_id: str) -> None:
+        """Remove an available unit.
+
+        Raises:
+            NotFoundError: for an unknown unit.
+            UnitBusyError: while it is on a call or returning.
+        """
+        with session_scope(self.session_factory) as session:
+            store.delete_unit(session, unit_id)
+        self.track(unit_id, None)
+        log.info("unit %s removed", unit_id)
 
     def units(self) -> list[dict[str, Any]]:
         """Every unit with its station, status, and live position and ETA when on the road."""
@@ -255,15 +318,66 @@ class EmergencyService:
         with session_scope(self.session_factory) as session:
             return [store.call_dict(r) for r in store.recent_calls(session, limit)]
 
+    def cancel(
+        self, call_id: int, *, reason: str | None = None, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Cancel a call on the way (its unit turns back) or clear a scene early (it returns).
+
+        The call's and the unit's new status are one transaction. A unit whose order the twin has
+        not taken yet is available at once; otherwise the twin's thread turns it back (see
+        ``take_recalls``). Without a twin in this process no vehicle can be out: the unit is
+        available at once.
+
+        Raises:
+            NotFoundError: for an unknown call.
+            CallNotOpenError: for a call closed, failed, cancelled or interrupted.
+            EmergencyInputError: for a reason that is too long.
+        """
+        with self._lock:
+            queued = next((o for o in self._orders if o.call_id == call_id and o.to_scene), None)
+            if queued is not None:
+                self._orders.remove(queued)
+            live = self._picture is not None
+        try:
+            with session_scope(self.session_factory) as session:
+                row = store.call_row(session, call_id)
+                was, unit_id = row.status, row.unit_id
+                note = cancel_note(was, reason)
+                new_call, new_unit = cancel_outcome(call_id, was, on_road=live and queued is None)
+                if not store.change_call(session, call_id, was, new_call, note=note):
+                    raise CallNotOpenError(
+                        f"call {call_id} changed a moment ago", hint="look at the call and retry"
+                    )
+                store.move_unit(session, unit_id, new_unit)
+                session.refresh(row)
+                data = store.call_dict(row)
+        except Exception:
+            if queued is not None:  # nothing half-done: the twin still gets the order
+                with self._lock:
+                    self._orders.insert(0, queued)
+            raise
+        if new_unit == RETURNING:
+            with self._lock:
+                self._recalls.append(Recall(call_id, unit_id))
+        else:
+            self.track(unit_id, None)
+        log.info("call %d %s by user %s: unit %s %s", call_id, new_call, user_id, unit_id, new_unit)
+        return data
+
     # what the twin reports -----------------------------------------------------------------------
 
-    def arrived(self, call_id: int, unit_id: str, sim_time_s: float) -> None:
-        """The unit reached the call: it is on scene."""
+    def arrived(self, call_id: int, unit_id: str, sim_time_s: float) -> bool:
+        """The unit reached the call: it is on scene. False when the call was cancelled first."""
         with session_scope(self.session_factory) as session:
-            row = store.call_row(session, call_id)
-            row.status, row.arrived_sim_s, row.arrived_at = ON_SCENE, sim_time_s, utcnow()
+            if not store.change_call(
+                session, call_id, DISPATCHED_CALL, ON_SCENE,
+                arrived_sim_s=sim_time_s, arrived_at=utcnow(),
+            ):  # fmt: skip
+                log.info("call %d: unit %s arrived after the call was cancelled", call_id, unit_id)
+                return False
             store.move_unit(session, unit_id, ON_SCENE)
         log.info("call %d: unit %s on scene", call_id, unit_id)
+        return True
 
     def leaving(self, call_id: int, unit_id: str, *, home: bool) -> None:
         """The unit leaves the scene: the call closes; it returns (or is home at once)."""
@@ -273,9 +387,17 @@ class EmergencyService:
         if home:
             self.track(unit_id, None)
 
-    def home(self, unit_id: str) -> None:
-        """The unit is back at its station and available."""
+    def home(self, unit_id: str, *, call_id: int | None = None) -> None:
+        """The unit is back at its station and available.
+
+        Args:
+            unit_id: The unit.
+            call_id: Only if the unit is still on this call (a late recall must not free a unit
+                that was sent on a new call meanwhile).
+        """
         with session_scope(self.session_factory) as session:
+            if call_id is not None and store.unit_row(session, unit_id).call_id != call_id:
+                return
             store.move_unit(session, unit_id, AVAILABLE)
         self.track(unit_id, None)
 
@@ -283,9 +405,8 @@ class EmergencyService:
         """The twin could not start ``order``: the call fails and the unit is available again."""
         log.warning("unit %s could not drive: %s", order.unit_id, reason)
         with session_scope(self.session_factory) as session:
-            if order.call_id is not None and order.to_scene:
-                row = store.call_row(session, order.call_id)
-                row.status, row.note = "failed", reason[:500]
+            if order.call_id is not None and order.to_scene:  # a cancelled call stays cancelled
+                store.change_call(session, order.call_id, DISPATCHED_CALL, "failed", note=reason)
             store.move_unit(session, order.unit_id, AVAILABLE)
         self.track(order.unit_id, None)
 
@@ -296,6 +417,7 @@ class EmergencyService:
         """
         with self._lock:
             self._orders.clear()
+            self._recalls.clear()
             self._tracking.clear()
         with session_scope(self.session_factory) as session:
             calls = store.open_calls(session)

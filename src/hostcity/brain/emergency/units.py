@@ -22,8 +22,9 @@ RETURNING = "returning"
 UNIT_STATUSES = (AVAILABLE, DISPATCHED, ON_SCENE, RETURNING)
 TRANSITIONS: dict[str, frozenset[str]] = {
     AVAILABLE: frozenset({DISPATCHED}),
-    # a dispatch the twin could not start, or a run that ended, sends the unit home at once
-    DISPATCHED: frozenset({ON_SCENE, AVAILABLE}),
+    # a dispatch the twin could not start, or a run that ended, sends the unit home at once;
+    # a recalled unit already on the road turns back (returning)
+    DISPATCHED: frozenset({ON_SCENE, AVAILABLE, RETURNING}),
     ON_SCENE: frozenset({RETURNING, AVAILABLE}),
     RETURNING: frozenset({AVAILABLE}),
 }
@@ -98,7 +99,8 @@ def check_transition(unit_id: str, current: str, new: str) -> str:
         )
     raise EmergencyInputError(
         f"unit {unit_id} cannot go from {current} to {new}",
-        hint="units go available -> dispatched -> on_scene -> returning -> available",
+        hint="units go available -> dispatched -> on_scene -> returning -> available "
+        "(a recalled unit goes dispatched -> returning)",
     )
 
 

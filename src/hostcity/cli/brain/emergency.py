@@ -1,4 +1,4 @@
-"""CLI commands of the emergency feature: ``ev-eval``, ``units`` and ``dispatch``."""
+"""CLI commands of the emergency feature: ``ev-eval``, ``units`` and ``dispatch`` (with cancel)."""
 
 from __future__ import annotations
 
@@ -77,28 +77,81 @@ def register(app: typer.Typer) -> None:
         else:
             _print_report(result)
 
-    @app.command("units")
+    units_app = typer.Typer(
+        help="Emergency units: list (the default), add or update, remove.",
+        invoke_without_command=True,
+    )
+    app.add_typer(units_app, name="units")
+
+    @units_app.callback()
     def units(
         ctx: typer.Context,
         as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     ) -> None:
         """List emergency units with their stations and status ('hostcity demo' seeds some)."""
+        if ctx.invoked_subcommand is None:
+            _list_units(ctx, as_json=as_json)
+
+    @units_app.command("list")
+    def units_list(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    ) -> None:
+        """List emergency units with their stations and status."""
+        _list_units(ctx, as_json=as_json)
+
+    @units_app.command("add")
+    def units_add(  # noqa: PLR0917 - typer passes options by position
+        ctx: typer.Context,
+        unit_id: str = typer.Argument(..., help="unit id, e.g. amb-3 (lower-case, digits, dashes)"),
+        kind: str = typer.Option(..., "--kind", help="ambulance, fire or police"),
+        name: str | None = typer.Option(None, "--name", help="name shown to operators"),
+        edge: str | None = typer.Option(None, "--edge", help="station on this edge"),
+        pos_m: float | None = typer.Option(None, "--pos-m", help="position on --edge (middle)"),
+        x: float | None = typer.Option(None, "--x", help="station, network x metres"),
+        y: float | None = typer.Option(None, "--y", help="station, network y metres"),
+        lon: float | None = typer.Option(None, "--lon", help="station longitude (geo networks)"),
+        lat: float | None = typer.Option(None, "--lat", help="station latitude (geo networks)"),
+        as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    ) -> None:
+        """Add a unit, or update one, with its station snapped to settings.brain.scenario's roads.
+
+        Reads the scenario's network (no twin runs); a running server's units change at once,
+        and a unit on a call keeps its status (its new station counts from its next call).
+        """
+        from hostcity.brain.emergency.adapters.roads import scenario_picture
+        from hostcity.brain.emergency.calls import CallLocation
         from hostcity.brain.emergency.setup import SERVICE
 
-        found = state(ctx).platform().service(SERVICE).units()
+        where = CallLocation(x=x, y=y, lon=lon, lat=lat, edge_id=edge, pos_m=pos_m)
+        platform = state(ctx).platform()
+        unit, created = platform.service(SERVICE).save_unit(
+            scenario_picture(platform.settings), unit_id, kind, name, where
+        )
         if as_json:
-            print_json({"units": found})
+            print_json({"unit": unit, "created": created})
             return
-        if not found:
-            typer.echo("no emergency units (run 'hostcity demo' to seed the demo's)")
-        for unit in found:
-            station = unit["station"]
-            typer.echo(
-                f"{unit['id']:<10} {unit['kind']:<10} {unit['status']:<11} station on "
-                f"{station['edge']} at ({station['x']:.0f}, {station['y']:.0f})"
-            )
+        station = unit["station"]
+        typer.echo(
+            f"unit {unit['id']} ({unit['kind']}) {'added' if created else 'updated'}: station on "
+            f"{station['edge']} at ({station['x']:.0f}, {station['y']:.0f})"
+        )
 
-    @app.command("dispatch")
+    @units_app.command("remove")
+    def units_remove(
+        ctx: typer.Context,
+        unit_id: str = typer.Argument(..., help="the unit to remove"),
+    ) -> None:
+        """Remove a unit (refused while it is on a call or returning)."""
+        from hostcity.brain.emergency.setup import SERVICE
+
+        state(ctx).platform().service(SERVICE).remove_unit(unit_id)
+        typer.echo(f"unit {unit_id} removed")
+
+    dispatch_app = typer.Typer(invoke_without_command=True)
+    app.add_typer(dispatch_app, name="dispatch")
+
+    @dispatch_app.callback()
     def dispatch(  # noqa: PLR0917 - typer passes options by position
         ctx: typer.Context,
         x: float | None = typer.Option(None, "--x", help="call location, network x metres"),
@@ -117,7 +170,10 @@ def register(app: typer.Typer) -> None:
         live travel times (or --unit), drives it with signal pre-emption, and reports the ETA
         against the real drive. Use the API (POST /api/brain/emergency/calls) for the server's
         twin; do not run this against the data directory of a running server.
+        'dispatch cancel CALL_ID' cancels a call.
         """
+        if ctx.invoked_subcommand is not None:
+            return
         from hostcity.brain.emergency.adapters.headless import dispatch_headless
         from hostcity.brain.emergency.calls import CallLocation
 
@@ -146,3 +202,42 @@ def register(app: typer.Typer) -> None:
             )
         else:
             typer.echo(f"  not on scene within {limit_s:g} s (call {call['status']})")
+
+    @dispatch_app.command("cancel")
+    def cancel(
+        ctx: typer.Context,
+        call_id: int = typer.Argument(..., help="the call to cancel"),
+        reason: str | None = typer.Option(None, "--reason", help="why (kept in the call's note)"),
+        as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    ) -> None:
+        """Cancel a call left open in the store; its unit is available again at once.
+
+        No twin runs in this process, so no vehicle is turned back: for calls of a running
+        server use POST /api/brain/emergency/calls/{id}/cancel, which turns the unit back.
+        """
+        from hostcity.brain.emergency.setup import SERVICE
+
+        call = state(ctx).platform().service(SERVICE).cancel(call_id, reason=reason)
+        if as_json:
+            print_json(call)
+            return
+        typer.echo(
+            f"call {call['id']} {call['status']} ({call['note']}); unit {call['unit']} available"
+        )
+
+
+def _list_units(ctx: typer.Context, *, as_json: bool) -> None:
+    from hostcity.brain.emergency.setup import SERVICE
+
+    found = state(ctx).platform().service(SERVICE).units()
+    if as_json:
+        print_json({"units": found})
+        return
+    if not found:
+        typer.echo("no emergency units (run 'hostcity demo' to seed the demo's)")
+    for unit in found:
+        station = unit["station"]
+        typer.echo(
+            f"{unit['id']:<10} {unit['kind']:<10} {unit['status']:<11} station on "
+            f"{station['edge']} at ({station['x']:.0f}, {station['y']:.0f})"
+        )

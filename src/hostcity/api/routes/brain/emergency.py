@@ -1,14 +1,14 @@
-"""Routes of emergency response: units, ETA previews, dispatching calls, following them."""
+"""Routes of emergency response: units, ETA previews, dispatching, following, cancelling calls."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from hostcity.api.deps import Operator, PlatformDep
-from hostcity.brain.emergency.calls import CallLocation
+from hostcity.brain.emergency.calls import MAX_REASON_CHARS, CallLocation, RoadPicture
 from hostcity.brain.emergency.service import EmergencyService
 from hostcity.brain.emergency.setup import SERVICE
 from hostcity.core.platform import Platform
@@ -42,10 +42,53 @@ class CallIn(LocationIn):
     unit: str | None = Field(default=None, min_length=1, max_length=50)
 
 
+class UnitIn(LocationIn):
+    """A unit and its station (x/y, lon/lat or an edge, snapped to the roads as calls are)."""
+
+    id: str = Field(min_length=1, max_length=50)
+    kind: str = Field(min_length=1, max_length=20)
+    name: str | None = Field(default=None, max_length=200)
+
+
+class CancelIn(BaseModel):
+    """Why the call is cancelled (kept in the call's note)."""
+
+    reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
+
+
+def _roads(platform: Platform) -> RoadPicture:
+    """The live roads when the twin runs, else the scenario's network at free flow."""
+    service = _service(platform)
+    if service.ready():
+        return service.picture()
+    from hostcity.brain.emergency.adapters.roads import scenario_picture
+
+    return scenario_picture(platform.settings)
+
+
 @router.get("/units")
 def list_units(_caller: Operator, platform: PlatformDep) -> dict[str, Any]:
     """Every unit with its station and status, and live position and ETA when on the road."""
     return {"units": _service(platform).units()}
+
+
+@router.post("/units")
+def save_unit(
+    _caller: Operator, platform: PlatformDep, body: UnitIn, response: Response
+) -> dict[str, Any]:
+    """Create (201) or update (200) a unit; its station must be on a road units may use."""
+    unit, created = _service(platform).save_unit(
+        _roads(platform), body.id, body.kind, body.name, body.location()
+    )
+    response.status_code = 201 if created else 200
+    return unit
+
+
+@router.delete("/units/{unit_id}")
+def delete_unit(_caller: Operator, platform: PlatformDep, unit_id: str) -> dict[str, Any]:
+    """Remove a unit; refused (409) while it is on a call or returning."""
+    _service(platform).remove_unit(unit_id)
+    return {"deleted": unit_id}
 
 
 @router.post("/eta")
@@ -72,3 +115,12 @@ def list_calls(
 def get_call(_caller: Operator, platform: PlatformDep, call_id: int) -> dict[str, Any]:
     """One call, with its unit's live position, remaining route and ETA while it drives."""
     return _service(platform).call(call_id)
+
+
+@router.post("/calls/{call_id}/cancel")
+def cancel_call(
+    caller: Operator, platform: PlatformDep, call_id: int, body: CancelIn | None = None
+) -> dict[str, Any]:
+    """Cancel a call on the way (its unit turns back) or clear a scene early (the unit returns)."""
+    reason = body.reason if body else None
+    return _service(platform).cancel(call_id, reason=reason, user_id=caller.user_id)

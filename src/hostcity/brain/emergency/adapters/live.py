@@ -17,12 +17,13 @@ from hostcity.brain.emergency.adapters.roads import read_roads
 from hostcity.brain.emergency.calls import RoadPicture, ToXY
 from hostcity.brain.emergency.routing import (
     RoadGraph,
+    Spot,
     fastest_route,
     live_time_s,
     remaining_s,
     smooth_speed,
 )
-from hostcity.brain.emergency.service import EmergencyService, Order
+from hostcity.brain.emergency.service import EmergencyService, Order, Recall
 from hostcity.core.errors import HostCityError
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ PICTURE_EVERY_S = 5.0
 """Simulated seconds between two samples of every edge's speed."""
 ON_SCENE_S = 300.0
 """Simulated seconds a unit stays at the scene before it drives back to its station."""
+STATION_STOP_S = 1.0
+"""A rerouted unit's stop at its station; it leaves the road there (SUMO cannot move a
+vehicle's arrival position)."""
+STOP_EPS_M = 1.0
 
 
 @dataclass
@@ -42,6 +47,7 @@ class _Drive:
     order: Order
     vehicle_id: str
     started_s: float
+    stop_at_m: float | None = None  # a rerouted vehicle keeps SUMO's old arrival position
 
 
 class EmergencyTwinHook:
@@ -113,8 +119,12 @@ class EmergencyTwinHook:
         self._drives.clear()
         self._on_scene.clear()
 
+    def held(self) -> list[str]:
+        """Signals held for units now."""
+        return self._preemptor.held() if self._preemptor else []
+
     def step(self, now_s: float) -> None:
-        """Sample speeds, start queued drives, follow units, and pre-empt signals."""
+        """Sample speeds, start queued drives, turn recalled units back, follow units, pre-empt."""
         if self._sumo is None:
             return
         if self._last_sample_s is None or now_s - self._last_sample_s >= PICTURE_EVERY_S:
@@ -123,8 +133,13 @@ class EmergencyTwinHook:
             self._start(order, now_s)
         arrived = set(self._sumo.simulation.getArrivedIDList())
         on_road = set(self._sumo.vehicle.getIDList())
+        for recall in self.service.take_recalls():
+            self._guarded(lambda r, t: self._recall(r, t, arrived, on_road), recall, now_s)
         for vehicle_id, drive in list(self._drives.items()):
             if vehicle_id in arrived:
+                self._guarded(self._arrive, drive, now_s)
+            elif vehicle_id in on_road and self._reached(drive):
+                self._remove(vehicle_id)
                 self._guarded(self._arrive, drive, now_s)
             elif vehicle_id in on_road:
                 self._follow(drive, now_s)
@@ -227,7 +242,9 @@ class EmergencyTwinHook:
             self.service.home(order.unit_id)
             return
         assert order.call_id is not None
-        self.service.arrived(order.call_id, order.unit_id, now_s)
+        if not self.service.arrived(order.call_id, order.unit_id, now_s):
+            self._drive_home(order, order.destination, now_s)  # cancelled just before arrival
+            return
         self.service.track(
             order.unit_id,
             {
@@ -258,3 +275,111 @@ class EmergencyTwinHook:
             order.call_id, order.unit_id, back.edges, order.destination, home, back.eta_s, False
         )
         self._start(returning, now_s)
+
+    # recalls ------------------------------------------------------------------------------------
+
+    def _recall(self, recall: Recall, now_s: float, arrived: set[str], on_road: set[str]) -> None:
+        """Turn a unit back from its cancelled call, or take it off the scene now."""
+        on_scene = self._on_scene.get(recall.unit_id)
+        if on_scene is not None and on_scene[0].call_id == recall.call_id:
+            del self._on_scene[recall.unit_id]
+            self._return(on_scene[0], now_s)
+            return
+        drive = next(
+            (
+                d
+                for d in self._drives.values()
+                if d.order.unit_id == recall.unit_id and d.order.call_id == recall.call_id
+            ),
+            None,
+        )
+        if drive is None:  # the twin refused the drive, or the unit is already home
+            self.service.home(recall.unit_id, call_id=recall.call_id)
+            return
+        if not drive.order.to_scene:  # already on its way home
+            return
+        del self._drives[drive.vehicle_id]
+        if drive.vehicle_id in arrived:  # it reached the scene this very step
+            self._drive_home(drive.order, drive.order.destination, now_s)
+        elif drive.vehicle_id in on_road:
+            self._turn_back(drive, now_s)
+        else:  # still waiting to enter the road: it never left
+            self._remove(drive.vehicle_id)
+            self.service.home(recall.unit_id, call_id=recall.call_id)
+
+    def _turn_back(self, drive: _Drive, now_s: float) -> None:
+        """Reroute a unit on the road to its station on live travel times (no pre-emption)."""
+        assert self._graph is not None
+        vehicle, order = self._sumo.vehicle, drive.order
+        index = int(vehicle.getRouteIndex(drive.vehicle_id))
+        road = str(vehicle.getRoadID(drive.vehicle_id))
+        x, y = (float(v) for v in vehicle.getPosition(drive.vehicle_id))
+        if road.startswith(":"):  # on a junction: committed to the next edge of its route
+            prefix: tuple[str, ...] = (order.route[index],)
+            here = Spot(order.route[min(index + 1, len(order.route) - 1)], 0.0, x, y)
+        else:
+            prefix, here = (), Spot(road, float(vehicle.getLanePosition(drive.vehicle_id)), x, y)
+        back = fastest_route(self._graph, self._travel_s, here, order.origin)
+        try:
+            if back is None:
+                raise self._sumo.TraCIException(f"no road leads from {here.edge_id} to its station")
+            vehicle.setRoute(drive.vehicle_id, [*prefix, *back.edges])
+        except self._sumo.TraCIException as exc:
+            log.warning("unit %s cannot turn back (%s): sent to its station", order.unit_id, exc)
+            self._remove(drive.vehicle_id)
+            self.service.home(order.unit_id, call_id=order.call_id)
+            return
+        home = Order(
+            order.call_id, order.unit_id, (*prefix, *back.edges), here, order.origin,
+            back.eta_s, to_scene=False,
+        )  # fmt: skip
+        self._stop_at_station(drive.vehicle_id, order.origin)
+        turned = _Drive(home, drive.vehicle_id, now_s, stop_at_m=order.origin.pos_m)
+        self._drives[drive.vehicle_id] = turned
+        self._follow(turned, now_s)
+
+    def _stop_at_station(self, vehicle_id: str, station: Spot) -> None:
+        """A stop at the station, so SUMO does not end the trip at the call's old arrival spot."""
+        sumo = self._sumo
+        try:
+            lane = next(
+                (
+                    i
+                    for i in range(int(sumo.edge.getLaneNumber(station.edge_id)))
+                    if not (allowed := sumo.lane.getAllowed(f"{station.edge_id}_{i}"))
+                    or "emergency" in allowed
+                ),
+                0,
+            )
+            sumo.vehicle.setStop(vehicle_id, station.edge_id, station.pos_m, lane, STATION_STOP_S)
+        except sumo.TraCIException as exc:  # e.g. too close to brake: it ends where SUMO says
+            log.info("unit vehicle %s gets no stop at its station: %s", vehicle_id, exc)
+
+    def _reached(self, drive: _Drive) -> bool:
+        """Whether a rerouted vehicle is at its station on the last edge of its route."""
+        if drive.stop_at_m is None:
+            return False
+        vehicle, last = self._sumo.vehicle, len(drive.order.route) - 1
+        return (
+            int(vehicle.getRouteIndex(drive.vehicle_id)) == last
+            and str(vehicle.getRoadID(drive.vehicle_id)) == drive.order.route[last]
+            and float(vehicle.getLanePosition(drive.vehicle_id)) >= drive.stop_at_m - STOP_EPS_M
+        )
+
+    def _drive_home(self, order: Order, start: Spot, now_s: float) -> None:
+        """Start the drive from ``start`` back to the station; home at once when none exists."""
+        assert self._graph is not None
+        back = fastest_route(self._graph, self._travel_s, start, order.origin)
+        if back is None:
+            self.service.home(order.unit_id, call_id=order.call_id)
+            return
+        returning = Order(
+            order.call_id, order.unit_id, back.edges, start, order.origin, back.eta_s, False
+        )
+        self._start(returning, now_s)
+
+    def _remove(self, vehicle_id: str) -> None:
+        try:
+            self._sumo.vehicle.remove(vehicle_id)
+        except self._sumo.TraCIException as exc:  # already gone: nothing to take off the road
+            log.info("vehicle %s was not in the simulation: %s", vehicle_id, exc)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hostcity.brain.emergency.calls import ToXY
+from hostcity.brain.emergency.calls import RoadPicture, ToXY
 from hostcity.brain.emergency.errors import EmergencyInputError
 from hostcity.brain.emergency.routing import RoadEdge, RoadGraph
+
+if TYPE_CHECKING:
+    from hostcity.core.settings import Settings
 
 VCLASS = "emergency"
 
@@ -37,6 +40,24 @@ def read_roads(net_file: Path) -> tuple[RoadGraph, ToXY | None]:
         return float(x), float(y)
 
     return graph, to_xy
+
+
+def scenario_picture(settings: Settings) -> RoadPicture:
+    """The roads of ``settings.brain.scenario`` at free flow, without running the twin.
+
+    Places stations when no live twin runs (the CLI, or a server with the twin off).
+
+    Raises:
+        ScenarioError: for a scenario that cannot be loaded.
+        EmergencyInputError: when its network cannot be read.
+    """
+    from hostcity.brain.control.scenario import load_scenario
+    from hostcity.brain.control.service import workdir
+
+    brain = settings.brain
+    scenario = load_scenario(brain.scenario, workdir(settings), seed=brain.seed, check=False)
+    graph, to_xy = read_roads(scenario.net_file)
+    return RoadPicture(graph, graph.free_flow_s(), 0.0, to_xy)
 
 
 def _usable(edge: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hostcity.brain.emergency.adapters.tables import CallRow, UnitRow
@@ -62,6 +62,25 @@ def upsert_unit(session: Session, unit: Unit) -> bool:
     return created
 
 
+def delete_unit(session: Session, unit_id: str) -> None:
+    """Remove ``unit_id``, only if it is available (one guarded DELETE).
+
+    Raises:
+        NotFoundError: for an unknown unit.
+        UnitBusyError: while the unit is on a call or returning from one.
+    """
+    result = session.execute(
+        delete(UnitRow).where(UnitRow.id == unit_id, UnitRow.status == AVAILABLE)
+    )
+    if getattr(result, "rowcount", 0) == 1:
+        return
+    row = unit_row(session, unit_id)
+    raise UnitBusyError(
+        f"unit {unit_id} is {row.status.replace('_', ' ')}, so it cannot be removed now",
+        hint=f"cancel its call {row.call_id} or wait until it is available again",
+    )
+
+
 def claim_unit(session: Session, unit_id: str, call_id: int) -> None:
     """Mark ``unit_id`` dispatched to ``call_id``, only if it is still available.
 
@@ -111,6 +130,26 @@ def call_row(session: Session, call_id: int) -> CallRow:
             hint="list calls with GET /api/brain/emergency/calls",
         )
     return row
+
+
+def change_call(
+    session: Session, call_id: int, old: str, new: str, *, note: str | None = None, **values: Any
+) -> bool:
+    """Move ``call_id`` from status ``old`` to ``new`` (and set ``values``); False if it was not
+    ``old`` any more.
+
+    The check and the change are one UPDATE, so a cancel and the twin's arrival at the same
+    moment cannot both win.
+    """
+    if note is not None:
+        values["note"] = note[:500]
+    result = session.execute(
+        update(CallRow)
+        .where(CallRow.id == call_id, CallRow.status == old)
+        .values(status=new, **values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def call_dict(row: CallRow) -> dict[str, Any]:

@@ -4,7 +4,8 @@ import { api, h, svg, toast, ApiError } from "../../app.js";
 const POLL_MS = 1000;
 const RETRY_MS = 3000;
 const KIND_COLOUR = { ambulance: "#f5f5f5", fire: "#ff5d5d", police: "#4f8cff" };
-const STATUS_TEXT = { available: "available", dispatched: "on the way", on_scene: "on scene", returning: "returning" };
+const STATUS_TEXT = { available: "available", dispatched: "on the way", on_scene: "on scene", returning: "returning",
+  cancelled: "cancelled" };
 
 function message(err) {
   if (err instanceof ApiError) return err.body.hint ? `${err.message} (${err.body.hint})` : err.message;
@@ -115,13 +116,30 @@ export function renderEmergency(el, ctx) {
     const live = call.live;
     const eta = call.status === "dispatched" && live ? live.eta_s : null;
     callBox.className = "";
-    callBox.replaceChildren(
+    const open = call.status === "dispatched" || call.status === "on_scene";
+    callBox.replaceChildren(...[
       h("p", {}, h("b", {}, `Call ${call.id}`), ` · ${unit ? unit.name : call.unit} · `,
         h("span", { id: "call-status" }, STATUS_TEXT[call.status] || call.status)),
-      h("p", {}, "ETA now: ", h("b", { id: "call-eta" }, call.status === "dispatched" ? seconds(eta ?? call.eta_s) : "arrived")),
+      h("p", {}, "ETA now: ", h("b", { id: "call-eta" }, call.status === "dispatched" ? seconds(eta ?? call.eta_s)
+        : call.arrived_sim_s !== null ? "arrived" : "–")),
       h("p", { class: "muted" }, `ETA at dispatch ${seconds(call.eta_s)}`,
         call.travel_time_s !== null ? ` · drove ${seconds(call.travel_time_s)}` : "",
-        live && live.preempted && live.preempted.length ? ` · green wave at ${live.preempted.length} signal(s)` : ""));
+        live && live.preempted && live.preempted.length ? ` · green wave at ${live.preempted.length} signal(s)` : ""),
+      call.note ? h("p", { class: "muted", id: "call-note" }, call.note) : null,
+      open ? h("button", { type: "button", id: "cancel-call", onclick: () => cancelCall(call) },
+        call.status === "dispatched" ? "Recall unit (cancel call)" : "Clear scene (unit returns)") : null,
+    ].filter(Boolean));
+  }
+
+  async function cancelCall(call) {
+    const what = call.status === "dispatched" ? "Cancel" : "Clear the scene of";
+    if (!confirm(`${what} call ${call.id}?`)) return;
+    try {
+      const done = await api(`/api/brain/emergency/calls/${call.id}/cancel`, { method: "POST", body: {} });
+      toast(done.status === "cancelled" ? `Call ${done.id} cancelled: ${done.unit} turns back`
+        : `Call ${done.id} closed: ${done.unit} leaves the scene`, "ok");
+      await refresh();
+    } catch (err) { toast(message(err), "error"); }
   }
 
   async function dispatch(unitId) {
