@@ -57,6 +57,20 @@ def test_operator_dispatches_a_unit_and_follows_its_eta(page: Any, live_server: 
     )
     assert page.inner_text("#call-eta") == "arrived"
     assert page.inner_text("#unit-row-amb-1 .status") == "on scene"
+    # the operator clears the scene early: the call closes and the ambulance drives home
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#cancel-call")
+    wait_for_toast(page, "amb-1 leaves the scene")
+    page.wait_for_function(
+        "['returning', 'available'].includes("
+        "document.querySelector('#unit-row-amb-1 .status')?.textContent)",
+        timeout=30_000,
+    )
+    page.wait_for_function(
+        "document.getElementById('call-status')?.textContent === 'closed'", timeout=10_000
+    )
+    assert page.locator("#cancel-call").count() == 0
+    assert "cleared early" in page.inner_text("#call-note")
 
 
 def test_fans_are_told_dispatch_is_for_operators(page: Any, live_server: LiveServer) -> None:
