@@ -9,6 +9,7 @@ import pytest
 
 from hostcity.brain.twin.detectors import (
     LoopAccumulator,
+    lane_green_weight,
     lane_has_green,
     lane_signal_links,
 )
@@ -36,11 +37,22 @@ def test_a_lane_has_green_when_every_link_leaving_it_has() -> None:
     assert not lane_has_green({"J": "GGG"}, ())  # lane without signal links
 
 
+def test_a_permissive_green_counts_part_of_a_second() -> None:
+    links = lane_signal_links(CONTROLLED)
+    assert lane_green_weight({"J": "GGr"}, links["a_0"]) == 1.0
+    # a turn that must yield to oncoming traffic may rightly wait through its green
+    assert lane_green_weight({"J": "Ggr"}, links["a_0"]) == 0.5
+    assert lane_green_weight({"J": "ggr"}, links["a_0"], permissive_weight=0.25) == 0.25
+    assert lane_green_weight({"J": "Grr"}, links["a_0"]) == 0.0
+    assert lane_green_weight({"J": "GGG"}, ()) == 0.0
+
+
 def test_the_accumulator_sums_occupancy_and_green_per_interval() -> None:
     links = lane_signal_links(CONTROLLED)
     loops = LoopAccumulator(lane_of={"d0": "a_0", "d1": "a_1", "dx": "x_0"}, links=links)
     assert loops.lights == ["J"]
-    states = ["GGg"] * 4 + ["yyy"] * 2 + ["rrG"] * 4  # a_0 green 4 s, a_1 green 8 s
+    # a_0 green 4 s; a_1 permissive 4 s (unopposed: no other road) then priority green 4 s
+    states = ["GGg"] * 4 + ["yyy"] * 2 + ["rrG"] * 4
     for second, state in enumerate(states):
         # a vehicle stands on d0 for the last 6 s; d1 is half covered every step
         occupancy = {"d0": 100.0 if second >= 4 else 0.0, "d1": 50.0, "dx": 0.0}
@@ -51,6 +63,25 @@ def test_the_accumulator_sums_occupancy_and_green_per_interval() -> None:
     assert loops.take("dx", 10.0) == (0.0, None, False)
     # taking resets the sums
     assert loops.take("d0", 10.0)[:2] == (0.0, 0.0)
+
+
+def test_a_permissive_green_counts_half_while_oncoming_traffic_passes() -> None:
+    # light J: a_1 turns left on a permissive green (link 2) across o_0's through traffic (3)
+    controlled = {**CONTROLLED, "J": [*CONTROLLED["J"], [("o_0", "p_0", ":J_3")]]}
+    links = lane_signal_links(controlled)
+    loops = LoopAccumulator(lane_of={"turn": "a_1", "oncoming": "o_0"}, links=links)
+    for second in range(20):
+        # oncoming cars cross the loop every 4 s for the first 10 s, then the road is empty
+        passing = second < 10 and second % 4 == 0
+        occupancy = {"turn": 100.0, "oncoming": 40.0 if passing else 0.0}
+        loops.add_step(1.0, occupancy, {"J": "rrgG"})
+    # seconds 0-13 have had a car within 5 s (the last one at 8): half; 14-19 unopposed: whole
+    assert loops.take("turn", 20.0)[1] == pytest.approx(14 * 0.5 + 6)
+    assert loops.take("oncoming", 20.0)[1] == 20.0
+    # the oncoming road at red does not oppose the turn
+    for _second in range(10):
+        loops.add_step(1.0, {"turn": 100.0, "oncoming": 100.0}, {"J": "rrgr"})
+    assert loops.take("turn", 10.0)[1] == 10.0
 
 
 def test_green_time_and_occupied_now_travel_as_optional_ngsi_properties() -> None:

@@ -101,17 +101,47 @@ def lane_signal_links(
     return {lane: tuple(pairs) for lane, pairs in links.items()}
 
 
+def _road_of(lane_id: str) -> str:
+    """The edge of a SUMO lane id ('edge_index')."""
+    return lane_id.rpartition("_")[0] or lane_id
+
+
 def _state_at(state: str, index: int) -> str:
     return state[index] if 0 <= index < len(state) else "r"
 
 
 def lane_has_green(states: Mapping[str, str], pairs: Sequence[SignalLink]) -> bool:
-    """Whether every signal link of a lane shows green now, priority ('G') or not ('g').
-
-    A permissive green counts: a turn waiting there for a gap is normal traffic, which the
-    incident detector's profiles learn.
-    """
+    """Whether every signal link of a lane shows green now, priority ('G') or not ('g')."""
     return bool(pairs) and all(_state_at(states.get(t, ""), i) in "Gg" for t, i in pairs)
+
+
+PERMISSIVE_GREEN_WEIGHT = 0.5
+"""How much a second of green counts while a link of the lane only has a permissive green and
+traffic with priority is crossing.
+
+On a permissive green ('g') the first vehicle may rightly wait for a gap in oncoming traffic,
+so standing through it is weaker evidence of a stall than standing through a priority green."""
+
+OPPOSED_WITHIN_S = 15.0
+"""A permissive green is opposed while a loop of a priority-green approach of the same signal
+(another road) was occupied this recently: a vehicle yielding there waits for a gap."""
+
+
+def lane_green_weight(
+    states: Mapping[str, str],
+    pairs: Sequence[SignalLink],
+    permissive_weight: float = PERMISSIVE_GREEN_WEIGHT,
+) -> float:
+    """How much this second of the lane's signal counts as green for the incident detector.
+
+    1 when every link leaving the lane has a priority green ('G'), ``permissive_weight`` when
+    every link is green but some only permissively ('g'), else 0.
+    """
+    if not lane_has_green(states, pairs):
+        return 0.0
+    if all(_state_at(states.get(t, ""), i) == "G" for t, i in pairs):
+        return 1.0
+    return permissive_weight
 
 
 @dataclass
@@ -125,12 +155,20 @@ class LoopAccumulator:
     Attributes:
         lane_of: The lane of each detector.
         links: ``lane_signal_links`` of the network.
+        permissive_weight: What a second of permissive-only green counts
+            (``lane_green_weight``) while a loop of a priority-green approach of the same
+            signal on another road was occupied in the last ``OPPOSED_WITHIN_S``; unopposed,
+            it counts a whole second.
         lights: The traffic lights whose states ``add_step`` needs (from ``links``).
     """
 
     lane_of: Mapping[str, str]
     links: Mapping[str, Sequence[SignalLink]]
+    permissive_weight: float = PERMISSIVE_GREEN_WEIGHT
     lights: list[str] = field(default_factory=list, init=False)
+    _rivals: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
+    _clock_s: float = field(default=0.0, init=False, repr=False)
+    _last_on_s: dict[str, float] = field(default_factory=dict, init=False, repr=False)
     _occupied_s: dict[str, float] = field(default_factory=dict, init=False, repr=False)
     _green_s: dict[str, float] = field(default_factory=dict, init=False, repr=False)
     _now: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
@@ -139,17 +177,46 @@ class LoopAccumulator:
         self, step_s: float, occupancy_pct: Mapping[str, float], states: Mapping[str, str]
     ) -> None:
         """Add one simulation step: each loop's occupancy (percent) and each light's state."""
-        for det, lane in self.lane_of.items():
+        self._clock_s += step_s
+        for det in self.lane_of:
             occupied = occupancy_pct.get(det, 0.0)
             self._now[det] = occupied > 0
             if occupied > 0:
                 self._occupied_s[det] = self._occupied_s.get(det, 0.0) + step_s * occupied / 100
-            pairs = self.links.get(lane, ())
-            if lane_has_green(states, pairs):
-                self._green_s[det] = self._green_s.get(det, 0.0) + step_s
+                self._last_on_s[det] = self._clock_s
+        for det, lane in self.lane_of.items():
+            weight = lane_green_weight(states, self.links.get(lane, ()), self.permissive_weight)
+            if 0 < weight < 1 and not self._opposed(det, states):
+                weight = 1.0  # nobody with priority to wait for: standing is as telling
+            if weight > 0:
+                self._green_s[det] = self._green_s.get(det, 0.0) + step_s * weight
+
+    def _opposed(self, detector_id: str, states: Mapping[str, str]) -> bool:
+        """Whether a loop of a priority-green approach of the same signal saw traffic just now."""
+        for rival in self._rivals.get(detector_id, ()):
+            passed_s = self._last_on_s.get(rival)
+            if passed_s is None or self._clock_s - passed_s > OPPOSED_WITHIN_S:
+                continue
+            if lane_green_weight(states, self.links.get(self.lane_of[rival], ())) == 1.0:
+                return True
+        return False
 
     def __post_init__(self) -> None:
         self.lights = sorted({tls for pairs in self.links.values() for tls, _index in pairs})
+        # loops on other roads into the same signal: the traffic a permissive turn yields to
+        by_light: dict[str, set[str]] = {}
+        for det, lane in self.lane_of.items():
+            for tls, _index in self.links.get(lane, ()):
+                by_light.setdefault(tls, set()).add(det)
+        for det, lane in self.lane_of.items():
+            road = _road_of(lane)
+            rivals = {
+                other
+                for tls, _index in self.links.get(lane, ())
+                for other in by_light[tls]
+                if _road_of(self.lane_of[other]) != road
+            }
+            self._rivals[det] = tuple(sorted(rivals))
 
     def signalised(self, detector_id: str) -> bool:
         """Whether the detector's lane has signal links (so its green seconds mean something)."""
