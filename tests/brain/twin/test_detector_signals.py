@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hostcity.brain.twin.detectors import (
+    OPPOSED_WITHIN_S,
     LoopAccumulator,
     lane_green_weight,
     lane_has_green,
@@ -70,14 +71,17 @@ def test_a_permissive_green_counts_half_while_oncoming_traffic_passes() -> None:
     controlled = {**CONTROLLED, "J": [*CONTROLLED["J"], [("o_0", "p_0", ":J_3")]]}
     links = lane_signal_links(controlled)
     loops = LoopAccumulator(lane_of={"turn": "a_1", "oncoming": "o_0"}, links=links)
-    for second in range(20):
+    steps = 40
+    for second in range(steps):
         # oncoming cars cross the loop every 4 s for the first 10 s, then the road is empty
         passing = second < 10 and second % 4 == 0
         occupancy = {"turn": 100.0, "oncoming": 40.0 if passing else 0.0}
         loops.add_step(1.0, occupancy, {"J": "rrgG"})
-    # seconds 0-13 have had a car within 5 s (the last one at 8): half; 14-19 unopposed: whole
-    assert loops.take("turn", 20.0)[1] == pytest.approx(14 * 0.5 + 6)
-    assert loops.take("oncoming", 20.0)[1] == 20.0
+    # the last car passes in second 8: seconds 0 to 8 + OPPOSED_WITHIN_S count half
+    opposed = 9 + int(OPPOSED_WITHIN_S)
+    assert opposed < steps
+    assert loops.take("turn", steps)[1] == pytest.approx(opposed * 0.5 + (steps - opposed))
+    assert loops.take("oncoming", steps)[1] == steps
     # the oncoming road at red does not oppose the turn
     for _second in range(10):
         loops.add_step(1.0, {"turn": 100.0, "oncoming": 100.0}, {"J": "rrgr"})
