@@ -11,8 +11,9 @@ import pytest
 from hostcity.brain.forecast import learned
 from hostcity.brain.forecast.backtest import prepare, run_backtest
 from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
+from hostcity.brain.forecast.errors import ForecastConfigError
 from hostcity.brain.forecast.learned import TrainConfig
-from hostcity.brain.forecast.protocol import STEPS_PER_DAY
+from hostcity.brain.forecast.protocol import STEPS_PER_DAY, Scaler
 from hostcity.brain.forecast.synthetic import corridor
 from hostcity.brain.forecast.types import Series
 from hostcity.brain.forecast.validation import check_graph
@@ -145,3 +146,70 @@ def test_a_single_model_saved_before_ensembles_still_loads() -> None:
     np.testing.assert_allclose(
         reloaded.predict(x, tod, dow), fitted.predict(x, tod, dow), atol=1e-4
     )
+
+
+def _linear_samples(outlier: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A design (S, N, 3) with a constant column, exact linear targets (S, 12, N, 1) in which
+    one sample in ten is shifted by ``outlier``, and the true weights (N, 3, 12)."""
+    rng = np.random.default_rng(7)
+    samples, sensors = 400, 2
+    design = rng.normal(size=(samples, sensors, 3))
+    design[..., 0] = 1.0
+    truth = rng.normal(size=(sensors, 3, 12))
+    y = np.einsum("snd,ndo->son", design, truth)
+    y[::10] += outlier
+    return design, y[..., None], truth
+
+
+@pytest.mark.parametrize(
+    ("loss", "close"),
+    [
+        pytest.param("lad", True, id="lad-ignores-outliers"),
+        pytest.param("ridge", False, id="ridge"),
+    ],
+)
+def test_local_fit_with_lad_ignores_outliers_that_pull_ridge(loss: str, close: bool) -> None:
+    design, y, truth = _linear_samples(outlier=20.0)
+    scaler = Scaler(np.zeros(1), np.ones(1))
+    config = TrainConfig(**{"local_penalty": 1e-6, "local_loss": loss})
+    weights = learned.fit_local(design, y, scaler, (0,), config)
+    assert weights.shape == truth.shape
+    error = float(np.abs(weights - truth).max())
+    assert (error < 0.05) if close else (error > 1.0)
+
+
+def test_lad_and_ridge_agree_without_outliers() -> None:
+    design, y, _ = _linear_samples(outlier=0.0)
+    scaler = Scaler(np.zeros(1), np.ones(1))
+    exact = replace(TINY, local_penalty=1e-6)
+    lad = learned.fit_local(design, y, scaler, (0,), replace(exact, local_loss="lad"))
+    ridge = learned.fit_local(design, y, scaler, (0,), exact)
+    np.testing.assert_allclose(lad, ridge, atol=1e-3)
+
+
+def test_an_unknown_local_loss_is_refused_with_the_allowed_ones() -> None:
+    with pytest.raises(ForecastConfigError, match="local_loss 'l1'") as caught:
+        TrainConfig(**{"local_loss": "l1"})
+    assert "ridge, lad" in (caught.value.hint or "")
+
+
+def test_a_lad_linear_part_trains_and_reloads() -> None:
+    series, edges = corridor(days=3.0, sensors=4, seed=2, noise=0.02)
+    p = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
+    config = replace(TINY, local_loss="lad", max_epochs=2)
+    fitted = learned.train(
+        p.train,
+        p.val,
+        scaler=p.scaler,
+        targets=p.targets,
+        transition_mats=p.transitions(),
+        config=config,
+    )
+    x, y, tod, dow = p.test
+    pred = fitted.predict(x, tod, dow)
+    last = LastValue(p.targets).predict(x, tod, dow)
+    flow = y[..., p.targets[0]]
+    assert np.abs(pred[..., 0] - flow).mean() < np.abs(last[..., 0] - flow).mean()
+    reloaded = learned.load(fitted.state(), p.scaler, p.targets, p.transitions(), x.shape[-1])
+    assert reloaded.config.local_loss == "lad"
+    np.testing.assert_allclose(reloaded.predict(x, tod, dow), pred, rtol=1e-5, atol=1e-4)

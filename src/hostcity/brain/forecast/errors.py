@@ -11,6 +11,12 @@ class ForecastDataError(InputError):
     code = "forecast_bad_data"
 
 
+class ForecastConfigError(InputError):
+    """A learned-model setting that is not one of the allowed values."""
+
+    code = "forecast_bad_config"
+
+
 class UnknownDetectorError(NotFoundError):
     """A detector id that the forecast model does not know."""
 

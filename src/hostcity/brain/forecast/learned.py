@@ -6,12 +6,13 @@ import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import torch
 from torch import nn
 
+from hostcity.brain.forecast.errors import ForecastConfigError
 from hostcity.brain.forecast.protocol import IN_STEPS, OUT_STEPS, Scaler, time_features
 from hostcity.brain.forecast.types import FloatArray
 
@@ -19,6 +20,9 @@ NAME = "graph_mlp"
 TIME_HARMONICS = 3
 LOCAL_WIDTH = IN_STEPS + 2 * TIME_HARMONICS + 1
 TIME_WIDTH = 2 * TIME_HARMONICS
+LocalLoss = Literal["ridge", "lad"]
+LAD_ITERATIONS = 15
+LAD_FLOOR = 0.05  # z-score residuals below this get the same weight, so IRLS stays stable
 
 
 def time_inputs(tod: FloatArray, dow: FloatArray) -> FloatArray:
@@ -69,6 +73,15 @@ class TrainConfig:
     secondary_weight: float = 0.25
     members: int = 3
     train_local: bool = False
+    local_loss: LocalLoss = "lad"
+
+    def __post_init__(self) -> None:
+        if self.local_loss not in get_args(LocalLoss):
+            allowed = ", ".join(get_args(LocalLoss))
+            raise ForecastConfigError(
+                f"unknown local_loss {self.local_loss!r}",
+                hint=f"use one of: {allowed}",
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
@@ -233,6 +246,13 @@ def train(
     torch.set_num_threads(config.threads)
     supports = build_supports(transition_mats, config.hops)
     deadline = time.monotonic() + config.max_seconds
+    x, y, tod, dow = train_set
+    # the fixed part is the same for every member, so it is fitted once
+    local = (
+        _tensor(fit_local(_local_inputs(x, tod, dow, scaler, targets), y, scaler, targets, config))
+        if config.node_linear
+        else None
+    )
     members: list[GraphMLP] = []
     epochs = 0
     for i in range(config.members):
@@ -250,6 +270,7 @@ def train(
             scaler=scaler,
             targets=targets,
             supports=supports,
+            local=local,
             config=member_config,
             progress=member_progress,
         )
@@ -267,6 +288,7 @@ def _train_member(
     scaler: Scaler,
     targets: tuple[int, ...],
     supports: torch.Tensor,
+    local: torch.Tensor | None,
     config: TrainConfig,
     progress: ProgressFn,
 ) -> tuple[GraphMLP, int]:
@@ -277,11 +299,9 @@ def _train_member(
     single = LearnedForecaster(Ensemble([model]), scaler, targets, config)
     xt = _tensor(scaler.transform(x))
     tt = _tensor(time_inputs(tod, dow))
-    if config.node_linear:
+    if local is not None:
         with torch.no_grad():
-            design = local_design(xt[..., targets[0]], tt)
-            ridge = _local_ridge(design.numpy().astype(np.float64), y, scaler, targets, config)
-            model.local.copy_(_tensor(ridge))
+            model.local.copy_(local)
         # fine-tuning 170 x 19 x 24 detector weights with MAE overfits the three training days;
         # kept at the ridge solution, the MLP learns only what ridge misses
         model.local.requires_grad_(config.train_local)
@@ -330,21 +350,54 @@ def _train_member(
     return model, epochs
 
 
-def _local_ridge(
-    design_bnd: FloatArray,
+def _local_inputs(
+    x: FloatArray, tod: FloatArray, dow: FloatArray, scaler: Scaler, targets: tuple[int, ...]
+) -> FloatArray:
+    """The local design (S, N, LOCAL_WIDTH) of raw inputs, in float64."""
+    lags = _tensor(scaler.transform(x))[..., targets[0]]
+    design = local_design(lags, _tensor(time_inputs(tod, dow)))
+    return design.numpy().astype(np.float64)
+
+
+def fit_local(
+    design_snd: FloatArray,
     y: FloatArray,
     scaler: Scaler,
     targets: tuple[int, ...],
     config: TrainConfig,
 ) -> FloatArray:
-    """Per-detector ridge weights (N, LOCAL_WIDTH, 12 * targets) from the local design."""
-    design = design_bnd.transpose(1, 0, 2)  # (N, S, D)
+    """Per-detector linear weights (N, LOCAL_WIDTH, 12 * targets) from the local design.
+
+    ``config.local_loss`` picks ridge (squared error) or least absolute deviations, the loss
+    the benchmark scores, fitted by iteratively reweighted ridge from the ridge solution.
+    Both use the ridge penalty ``config.local_penalty``.
+    """
+    design = design_snd.transpose(1, 0, 2)  # (N, S, D)
     n, s, _ = design.shape
     goal = scaler.transform(y)[..., list(targets)].transpose(2, 0, 1, 3).reshape(n, s, -1)
-    gram = np.einsum("nsd,nse->nde", design, design)
-    gram += config.local_penalty * np.eye(design.shape[-1])[None]
+    penalty = config.local_penalty * np.eye(design.shape[-1])[None]
+    gram = np.einsum("nsd,nse->nde", design, design) + penalty
     weights: FloatArray = np.linalg.solve(gram, np.einsum("nsd,nso->ndo", design, goal))
+    if config.local_loss == "lad":
+        weights = _reweighted_lad(design, goal, weights, penalty)
     return weights
+
+
+def _reweighted_lad(
+    design: FloatArray, goal: FloatArray, weights: FloatArray, penalty: FloatArray
+) -> FloatArray:
+    """Least-absolute-deviation weights (N, D, O) by IRLS: ridge with weights 1 / |residual|."""
+    design_t = design.transpose(0, 2, 1)  # (N, D, S)
+    out = weights.copy()
+    for _ in range(LAD_ITERATIONS):
+        resid = goal - np.einsum("nsd,ndo->nso", design, out)
+        sample_w = 1.0 / np.maximum(np.abs(resid), LAD_FLOOR)  # (N, S, O)
+        for o in range(goal.shape[-1]):
+            w = sample_w[..., o]
+            gram = (design_t * w[:, None, :]) @ design + penalty
+            rhs = design_t @ (w * goal[..., o])[..., None]
+            out[:, :, o] = np.linalg.solve(gram, rhs)[..., 0]
+    return out
 
 
 def _validation_mae(forecaster: LearnedForecaster, val_set: Samples) -> float:
