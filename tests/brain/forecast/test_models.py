@@ -13,6 +13,7 @@ from hostcity.brain.forecast.backtest import prepare, run_backtest
 from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
 from hostcity.brain.forecast.errors import ForecastConfigError
 from hostcity.brain.forecast.learned import TrainConfig
+from hostcity.brain.forecast.local_linear import LocalLoss, fit_local
 from hostcity.brain.forecast.protocol import STEPS_PER_DAY, Scaler
 from hostcity.brain.forecast.synthetic import corridor
 from hostcity.brain.forecast.types import Series
@@ -168,11 +169,10 @@ def _linear_samples(outlier: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         pytest.param("ridge", False, id="ridge"),
     ],
 )
-def test_local_fit_with_lad_ignores_outliers_that_pull_ridge(loss: str, close: bool) -> None:
+def test_local_fit_with_lad_ignores_outliers_that_pull_ridge(loss: LocalLoss, close: bool) -> None:
     design, y, truth = _linear_samples(outlier=20.0)
     scaler = Scaler(np.zeros(1), np.ones(1))
-    config = TrainConfig(**{"local_penalty": 1e-6, "local_loss": loss})
-    weights = learned.fit_local(design, y, scaler, (0,), config)
+    weights = fit_local(design, y, scaler, (0,), penalty=1e-6, loss=loss)
     assert weights.shape == truth.shape
     error = float(np.abs(weights - truth).max())
     assert (error < 0.05) if close else (error > 1.0)
@@ -181,9 +181,8 @@ def test_local_fit_with_lad_ignores_outliers_that_pull_ridge(loss: str, close: b
 def test_lad_and_ridge_agree_without_outliers() -> None:
     design, y, _ = _linear_samples(outlier=0.0)
     scaler = Scaler(np.zeros(1), np.ones(1))
-    exact = replace(TINY, local_penalty=1e-6)
-    lad = learned.fit_local(design, y, scaler, (0,), replace(exact, local_loss="lad"))
-    ridge = learned.fit_local(design, y, scaler, (0,), exact)
+    lad = fit_local(design, y, scaler, (0,), penalty=1e-6, loss="lad")
+    ridge = fit_local(design, y, scaler, (0,), penalty=1e-6, loss="ridge")
     np.testing.assert_allclose(lad, ridge, atol=1e-3)
 
 

@@ -6,13 +6,14 @@ import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import numpy as np
 import torch
 from torch import nn
 
 from hostcity.brain.forecast.errors import ForecastConfigError
+from hostcity.brain.forecast.local_linear import LocalLoss, fit_local
 from hostcity.brain.forecast.protocol import IN_STEPS, OUT_STEPS, Scaler, time_features
 from hostcity.brain.forecast.types import FloatArray
 
@@ -20,9 +21,6 @@ NAME = "graph_mlp"
 TIME_HARMONICS = 3
 LOCAL_WIDTH = IN_STEPS + 2 * TIME_HARMONICS + 1
 TIME_WIDTH = 2 * TIME_HARMONICS
-LocalLoss = Literal["ridge", "lad"]
-LAD_ITERATIONS = 15
-LAD_FLOOR = 0.05  # z-score residuals below this get the same weight, so IRLS stays stable
 
 
 def time_inputs(tod: FloatArray, dow: FloatArray) -> FloatArray:
@@ -249,7 +247,16 @@ def train(
     x, y, tod, dow = train_set
     # the fixed part is the same for every member, so it is fitted once
     local = (
-        _tensor(fit_local(_local_inputs(x, tod, dow, scaler, targets), y, scaler, targets, config))
+        _tensor(
+            fit_local(
+                _local_inputs(x, tod, dow, scaler, targets),
+                y,
+                scaler,
+                targets,
+                penalty=config.local_penalty,
+                loss=config.local_loss,
+            )
+        )
         if config.node_linear
         else None
     )
@@ -357,47 +364,6 @@ def _local_inputs(
     lags = _tensor(scaler.transform(x))[..., targets[0]]
     design = local_design(lags, _tensor(time_inputs(tod, dow)))
     return design.numpy().astype(np.float64)
-
-
-def fit_local(
-    design_snd: FloatArray,
-    y: FloatArray,
-    scaler: Scaler,
-    targets: tuple[int, ...],
-    config: TrainConfig,
-) -> FloatArray:
-    """Per-detector linear weights (N, LOCAL_WIDTH, 12 * targets) from the local design.
-
-    ``config.local_loss`` picks ridge (squared error) or least absolute deviations, the loss
-    the benchmark scores, fitted by iteratively reweighted ridge from the ridge solution.
-    Both use the ridge penalty ``config.local_penalty``.
-    """
-    design = design_snd.transpose(1, 0, 2)  # (N, S, D)
-    n, s, _ = design.shape
-    goal = scaler.transform(y)[..., list(targets)].transpose(2, 0, 1, 3).reshape(n, s, -1)
-    penalty = config.local_penalty * np.eye(design.shape[-1])[None]
-    gram = np.einsum("nsd,nse->nde", design, design) + penalty
-    weights: FloatArray = np.linalg.solve(gram, np.einsum("nsd,nso->ndo", design, goal))
-    if config.local_loss == "lad":
-        weights = _reweighted_lad(design, goal, weights, penalty)
-    return weights
-
-
-def _reweighted_lad(
-    design: FloatArray, goal: FloatArray, weights: FloatArray, penalty: FloatArray
-) -> FloatArray:
-    """Least-absolute-deviation weights (N, D, O) by IRLS: ridge with weights 1 / |residual|."""
-    design_t = design.transpose(0, 2, 1)  # (N, D, S)
-    out = weights.copy()
-    for _ in range(LAD_ITERATIONS):
-        resid = goal - np.einsum("nsd,ndo->nso", design, out)
-        sample_w = 1.0 / np.maximum(np.abs(resid), LAD_FLOOR)  # (N, S, O)
-        for o in range(goal.shape[-1]):
-            w = sample_w[..., o]
-            gram = (design_t * w[:, None, :]) @ design + penalty
-            rhs = design_t @ (w * goal[..., o])[..., None]
-            out[:, :, o] = np.linalg.solve(gram, rhs)[..., 0]
-    return out
 
 
 def _validation_mae(forecaster: LearnedForecaster, val_set: Samples) -> float:
