@@ -19,7 +19,9 @@ CONTEXT = [
     "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld",
 ]
 GREEN_TIME = "greenTime"
-"""HostCity extension: seconds of the window the detector's approach had green (optional)."""
+"""HostCity extension: seconds of the window the detector's approach had green (optional);
+the twin counts a permissive-green second half while priority traffic crosses
+(``detectors.lane_green_weight``)."""
 OCCUPIED_NOW = "occupiedNow"
 """HostCity extension: whether a vehicle stood on the detector at the window's end (optional)."""
 MAX_BATCH = 10_000
