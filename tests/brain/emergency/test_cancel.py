@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from hostcity.brain.emergency.calls import CallLocation
 from hostcity.brain.emergency.errors import CallNotOpenError, EmergencyInputError
-from hostcity.brain.emergency.service import EmergencyService, Recall
+from hostcity.brain.emergency.orders import Recall
+from hostcity.brain.emergency.service import EmergencyService
 from hostcity.brain.emergency.setup import SERVICE
 from hostcity.brain.emergency.units import Unit
 from hostcity.core.errors import NotFoundError

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +26,7 @@ from hostcity.brain.emergency.errors import (
     EmergencyInputError,
     TwinNotReadyError,
 )
-from hostcity.brain.emergency.routing import Spot
+from hostcity.brain.emergency.orders import Order, Recall, planned_tracking
 from hostcity.brain.emergency.units import (
     AVAILABLE,
     ON_SCENE,
@@ -36,6 +35,7 @@ from hostcity.brain.emergency.units import (
     check_kind,
     check_unit_id,
     choose_unit,
+    unit_name,
 )
 from hostcity.core.db import session_scope
 from hostcity.core.timeutil import utcnow
@@ -43,28 +43,6 @@ from hostcity.core.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 MAX_CALLS = 500
-MAX_NAME_CHARS = 200
-
-
-@dataclass(frozen=True)
-class Order:
-    """A drive the twin must start: a unit, its route, where it starts and where it stops."""
-
-    call_id: int | None
-    unit_id: str
-    route: tuple[str, ...]
-    origin: Spot
-    destination: Spot
-    eta_s: float
-    to_scene: bool = True
-
-
-@dataclass(frozen=True)
-class Recall:
-    """A unit the twin must turn back (its call was cancelled) or take off the scene early."""
-
-    call_id: int
-    unit_id: str
 
 
 class EmergencyService:
@@ -163,12 +141,7 @@ class EmergencyService:
         """
         check_unit_id(unit_id)
         check_kind(kind)
-        label = (name or unit_id).strip()
-        if not label or len(label) > MAX_NAME_CHARS:
-            raise EmergencyInputError(
-                f"unit name must be 1 to {MAX_NAME_CHARS} characters, got {len(label)}",
-                hint="give a name, or leave it out to show the unit id",
-            )
+        label = unit_name(name, unit_id)
         spot = locate(picture, station)
         unit = Unit(unit_id, kind, label, spot.edge_id, spot.pos_m, (spot.x, spot.y))
         created = self.add_unit(unit)
@@ -289,7 +262,7 @@ class EmergencyService:
         order = Order(call_id, unit.unit_id, route.edges, origin, spot, route.eta_s)
         with self._lock:
             self._orders.append(order)
-        self.track(unit.unit_id, _planned(order, picture.sim_time_s))
+        self.track(unit.unit_id, planned_tracking(order, picture.sim_time_s))
         log.info(
             "call %d: unit %s dispatched, ETA %.0f s", order.call_id, unit.unit_id, route.eta_s
         )
@@ -429,19 +402,3 @@ class EmergencyService:
             for unit_row in store.busy_units(session):
                 unit_row.status, unit_row.call_id, unit_row.updated_at = AVAILABLE, None, utcnow()
         return len(calls)
-
-
-def _planned(order: Order, sim_time_s: float) -> dict[str, Any]:
-    """Tracking of a unit that has not left its station yet."""
-    return {
-        "call": order.call_id,
-        "leg": "to_scene" if order.to_scene else "returning",
-        "state": "departing",
-        "x": round(order.origin.x, 1),
-        "y": round(order.origin.y, 1),
-        "edge": order.origin.edge_id,
-        "route": list(order.route),
-        "eta_s": round(order.eta_s, 1),
-        "speed_mps": 0.0,
-        "sim_time_s": sim_time_s,
-    }

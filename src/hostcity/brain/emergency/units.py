@@ -28,6 +28,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ON_SCENE: frozenset({RETURNING, AVAILABLE}),
     RETURNING: frozenset({AVAILABLE}),
 }
+MAX_NAME_CHARS = 200
 _UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,48}$")
 
 
@@ -81,6 +82,21 @@ def check_kind(kind: str) -> str:
             f"unknown unit kind {kind!r}", hint=f"use one of: {', '.join(UNIT_KINDS)}"
         )
     return kind
+
+
+def unit_name(name: str | None, unit_id: str) -> str:
+    """The name shown for a unit: ``name`` trimmed, or its id when none is given.
+
+    Raises:
+        EmergencyInputError: for a name longer than ``MAX_NAME_CHARS`` or only blanks.
+    """
+    label = (name or unit_id).strip()
+    if not label or len(label) > MAX_NAME_CHARS:
+        raise EmergencyInputError(
+            f"unit name must be 1 to {MAX_NAME_CHARS} characters, got {len(label)}",
+            hint="give a name, or leave it out to show the unit id",
+        )
+    return label
 
 
 def check_transition(unit_id: str, current: str, new: str) -> str:

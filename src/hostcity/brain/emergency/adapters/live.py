@@ -15,6 +15,7 @@ from typing import Any
 from hostcity.brain.emergency.adapters.live_preemption import LivePreemptor
 from hostcity.brain.emergency.adapters.roads import read_roads
 from hostcity.brain.emergency.calls import RoadPicture, ToXY
+from hostcity.brain.emergency.orders import Order, Recall
 from hostcity.brain.emergency.routing import (
     RoadGraph,
     Spot,
@@ -23,7 +24,7 @@ from hostcity.brain.emergency.routing import (
     remaining_s,
     smooth_speed,
 )
-from hostcity.brain.emergency.service import EmergencyService, Order, Recall
+from hostcity.brain.emergency.service import EmergencyService
 from hostcity.core.errors import HostCityError
 
 log = logging.getLogger(__name__)
