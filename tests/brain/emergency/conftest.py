@@ -1,4 +1,5 @@
-"""Emergency test fixtures: a small signalised grid made with SUMO's netgenerate."""
+"""Emergency test fixtures: a small signalised grid made with SUMO's netgenerate, and the
+service with one ambulance on a free-flowing grid."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from hostcity.brain.emergency.service import EmergencyService
+from hostcity.brain.emergency.setup import SERVICE
+from hostcity.brain.emergency.units import Unit
+from hostcity.core.platform import Platform
+from tests.brain.emergency.roads import grid_graph, picture
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +34,12 @@ def ev_grid_net(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
     )  # fmt: skip
     return net
+
+
+@pytest.fixture
+def service(platform: Platform) -> EmergencyService:
+    """The service with one ambulance on a free-flowing 3x3 grid."""
+    found: EmergencyService = platform.service(SERVICE)
+    found.add_unit(Unit("amb-1", "ambulance", "Ambulance 1", "n00-n10", 50.0, (50.0, 0.0)))
+    found.set_picture(picture(grid_graph()))
+    return found

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from hostcity.brain.emergency.adapters.live import VEHICLE_PREFIX, EmergencyTwinHook, _Drive
 from hostcity.brain.emergency.calls import CallLocation
 from hostcity.brain.emergency.service import EmergencyService
-from hostcity.brain.emergency.setup import SERVICE
-from hostcity.brain.emergency.units import Unit
-from hostcity.core.platform import Platform
-from tests.brain.emergency.roads import grid_graph, picture
+from tests.brain.emergency.roads import grid_graph
 
 
 class _Vehicles:
@@ -54,15 +49,6 @@ class _Sumo:
         self.vehicle = _Vehicles()
         self.route = _Routes()
         self.simulation = _Simulation()
-
-
-@pytest.fixture
-def service(platform: Platform) -> EmergencyService:
-    """The service with one ambulance on a free-flowing 3x3 grid."""
-    found: EmergencyService = platform.service(SERVICE)
-    found.add_unit(Unit("amb-1", "ambulance", "Ambulance 1", "n00-n10", 50.0, (50.0, 0.0)))
-    found.set_picture(picture(grid_graph()))
-    return found
 
 
 def _hook(service: EmergencyService) -> tuple[EmergencyTwinHook, _Sumo, int, str]:

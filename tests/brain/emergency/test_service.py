@@ -7,19 +7,7 @@ import pytest
 from hostcity.brain.emergency.calls import CallLocation
 from hostcity.brain.emergency.errors import EmergencyInputError
 from hostcity.brain.emergency.service import EmergencyService
-from hostcity.brain.emergency.setup import SERVICE
 from hostcity.brain.emergency.units import Unit
-from hostcity.core.platform import Platform
-from tests.brain.emergency.roads import grid_graph, picture
-
-
-@pytest.fixture
-def service(platform: Platform) -> EmergencyService:
-    """The service with one ambulance on a free-flowing 3x3 grid."""
-    found: EmergencyService = platform.service(SERVICE)
-    found.add_unit(Unit("amb-1", "ambulance", "Ambulance 1", "n00-n10", 50.0, (50.0, 0.0)))
-    found.set_picture(picture(grid_graph()))
-    return found
 
 
 def _status(service: EmergencyService) -> str:

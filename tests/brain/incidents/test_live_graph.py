@@ -18,6 +18,7 @@ from hostcity.brain.twin.types import DetectorSpec, NetworkGeometry, Observation
 from hostcity.core.errors import InputError
 from hostcity.core.platform import Platform, open_platform
 from hostcity.core.settings import Settings
+from tests.brain.grid_net import make_grid_net
 
 EPOCH = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -25,22 +26,7 @@ EPOCH = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def grid_net(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 3x3 netgenerate grid with two lanes a road and guessed traffic lights."""
-    import subprocess
-
-    import sumolib
-
-    net = tmp_path_factory.mktemp("live-graph") / "grid.net.xml"
-    subprocess.run(
-        [
-            sumolib.checkBinary("netgenerate"),
-            "--grid", "--grid.number", "3", "--grid.length", "200",
-            "--default.lanenumber", "2", "--tls.guess", "true", "--no-turnarounds", "true",
-            "--seed", "1", "-o", str(net),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return net
+    return make_grid_net(tmp_path_factory.mktemp("live-graph") / "grid.net.xml")
 
 
 @pytest.fixture(scope="module")

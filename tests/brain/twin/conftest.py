@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.brain.grid_net import make_grid_net
+
 
 @dataclass(frozen=True)
 class GridScenario:
@@ -24,20 +26,9 @@ class GridScenario:
 
 def _build_grid(workdir: Path) -> GridScenario:
     import sumo
-    import sumolib
 
-    net = workdir / "grid.net.xml"
+    net = make_grid_net(workdir / "grid.net.xml")
     routes = workdir / "grid.rou.xml"
-    subprocess.run(
-        [
-            sumolib.checkBinary("netgenerate"),
-            "--grid", "--grid.number", "3", "--grid.length", "200",
-            "--default.lanenumber", "2", "--tls.guess", "true", "--no-turnarounds", "true",
-            "--seed", "1", "-o", str(net),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
     random_trips = Path(sumo.SUMO_HOME) / "tools" / "randomTrips.py"
     subprocess.run(
         [
