@@ -34,6 +34,7 @@ CORRUPT_MARKERS = (
     "corrupt",
     "Truncat",
 )
+NO_STREAM_TEXT = "matches no streams"
 BYTES_PER_SECOND_ESTIMATE = 2_000_000  # ~16 Mbit/s: a generous bound for 1080p veryfast
 
 
@@ -102,6 +103,12 @@ def classify_failure(stderr: str, what: str) -> Exception:
         reason = next(line for line in lines if any(m in line for m in CORRUPT_MARKERS))
         return InputError(
             f"a source video is corrupt or truncated; ffmpeg said: {reason.strip()}",
+            hint="re-import the recording from an intact copy",
+        )
+    if NO_STREAM_TEXT in stderr:  # the probe took it for media, but it decodes to nothing
+        return InputError(
+            f"a source video is corrupt or truncated: ffmpeg found no stream it could use "
+            f"while rendering {what}",
             hint="re-import the recording from an intact copy",
         )
     return DependencyError(f"ffmpeg failed while rendering {what}: {tail}")
