@@ -49,6 +49,11 @@ def test_toml_file_is_read(tmp_path: Path) -> None:
         pytest.param({"database_url": "mysql://x/y"}, "unsupported database", id="wrong-db"),
         pytest.param({"port": 70000}, "port", id="port-range"),
         pytest.param({"brain": {"twin_speed": -1}}, "brain.twin_speed", id="negative-speed"),
+        pytest.param(
+            {"brain": {"detector_interval_s": 60, "loop_interval_s": 7}},
+            "whole multiple of loop_interval_s",
+            id="loop-reads-do-not-fill-a-stored-reading",
+        ),
     ],
 )
 def test_bad_settings_name_the_setting(overrides: dict[str, object], fragment: str) -> None:
@@ -87,3 +92,8 @@ def test_unwritable_data_dir_names_the_fix(tmp_path: Path) -> None:
 )
 def test_placeholder_secrets_are_recognised(secret: str, placeholder: bool) -> None:
     assert load_settings(secret_key=secret).has_placeholder_secret() is placeholder
+
+
+def test_loops_are_read_no_less_often_than_readings_are_stored() -> None:
+    assert load_settings().brain.loop_read_s == 10.0
+    assert load_settings(brain={"detector_interval_s": 5}).brain.loop_read_s == 5.0

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -27,7 +27,15 @@ class BrainSettings(BaseModel):
     scenario: str = Field(default="demo", description="'demo' or a path to a .sumocfg / .net.xml")
     twin_enabled: bool = True
     twin_speed: float = Field(default=10.0, gt=0, description="simulated seconds per wall second")
-    detector_interval_s: float = Field(default=60.0, gt=0)
+    detector_interval_s: float = Field(
+        default=60.0, gt=0, description="simulated seconds a stored loop reading covers"
+    )
+    loop_interval_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="simulated seconds between two reads of the twin's loops: the stream live "
+        "incident detection watches (each stored reading sums the reads it covers)",
+    )
     controller: str = "hostcity"
     seed: int = 42
     demo_history_days: int = Field(
@@ -42,6 +50,21 @@ class BrainSettings(BaseModel):
         gt=0,
         description="record only the first hours of those days (quick test runs)",
     )
+
+    @model_validator(mode="after")
+    def _reads_fill_stored_readings(self) -> BrainSettings:
+        reads = self.detector_interval_s / min(self.loop_interval_s, self.detector_interval_s)
+        if abs(reads - round(reads)) > 1e-6:
+            raise ValueError(
+                f"detector_interval_s ({self.detector_interval_s:g}) must be a whole multiple "
+                f"of loop_interval_s ({self.loop_interval_s:g})"
+            )
+        return self
+
+    @property
+    def loop_read_s(self) -> float:
+        """How often the twin reads its loops (never less often than it stores a reading)."""
+        return min(self.loop_interval_s, self.detector_interval_s)
 
 
 class SmartPassSettings(BaseModel):

@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 
 from hostcity.brain.incidents import setup
-from hostcity.brain.incidents.adapters.live_runner import LiveIncidentWorker, reading_from_event
+from hostcity.brain.incidents.adapters.live_runner import (
+    LiveIncidentWorker,
+    reading_from_event,
+    watched,
+)
 from hostcity.brain.incidents.detector import DetectorConfig
 from hostcity.brain.incidents.live import LiveDetection, StreamReading, graph_from_lanes, to_sample
 from hostcity.brain.incidents.service import IncidentService
@@ -165,3 +169,11 @@ def test_live_detection_runs_beside_a_running_twin(settings: Settings, twin: boo
     finally:
         opened.close()
     assert (LiveIncidentWorker.name in names) is twin
+
+
+def test_the_twin_is_watched_through_its_loop_reads_and_other_sensors_as_stored() -> None:
+    assert watched("loop_reads", {"source": "twin"})
+    assert not watched("observations", {"source": "twin"})  # the same reads, coarser
+    assert watched("observations", {"source": "api"})
+    assert watched("observations", {})
+    assert not watched("state", {})

@@ -13,10 +13,12 @@ from hostcity.brain.twin.detectors import (
     lane_green_weight,
     lane_has_green,
     lane_signal_links,
+    merge_batches,
+    merge_readings,
 )
 from hostcity.brain.twin.ngsi import parse_batch, reading_to_entity
 from hostcity.brain.twin.types import DetectorReading, DetectorSpec
-from hostcity.core.errors import ValidationFailed
+from hostcity.core.errors import InputError, ValidationFailed
 from tests.brain.twin.entities import entity
 
 # light J: link 0 and 1 leave lane a_0 (through, right), link 2 leaves a_1 (left turn)
@@ -117,3 +119,41 @@ def test_bad_signal_fields_are_named(field: str, value: Any) -> None:
     with pytest.raises(ValidationFailed) as caught:
         parse_batch([bad])
     assert caught.value.where == f"[0].{field}"
+
+
+def test_reads_merge_into_one_reading_over_their_span() -> None:
+    reads = [
+        DetectorReading("d", 0.0, 10.0, 2, 20.0, 10.0, 10.0, False),
+        DetectorReading("d", 10.0, 20.0, 0, 100.0, None, 3.0, True),
+        DetectorReading("d", 20.0, 30.0, 1, 30.0, 4.0, 0.0, True),
+    ]
+    merged = merge_readings(reads)
+    assert (merged.begin_s, merged.end_s, merged.vehicles) == (0.0, 30.0, 3)
+    assert merged.occupancy_pct == pytest.approx(50.0)
+    assert merged.mean_speed_mps == pytest.approx(8.0)  # (2 x 10 + 1 x 4) / 3 vehicles
+    assert (merged.green_s, merged.occupied_now) == (13.0, True)
+    # off signals green stays unknown; nobody counted leaves the speed unknown
+    quiet = [
+        DetectorReading("d", 0.0, 10.0, 0, 0.0, None),
+        DetectorReading("d", 10.0, 20.0, 0, 0.0, None),
+    ]
+    assert merge_readings(quiet).green_s is None
+    assert merge_readings(quiet).mean_speed_mps is None
+    # two loops over two batches: one reading each, in the order they came
+    batches = [[reads[0], DetectorReading("e", 0.0, 10.0, 1, 5.0, 9.0)], [reads[1]]]
+    assert [(r.detector_id, r.vehicles) for r in merge_batches(batches)] == [("d", 2), ("e", 1)]
+
+
+@pytest.mark.parametrize(
+    "reads",
+    [
+        pytest.param([], id="none"),
+        pytest.param(
+            [DetectorReading("d", 0, 10, 1, 5.0, 9.0), DetectorReading("e", 0, 10, 1, 5.0, 9.0)],
+            id="two-loops",
+        ),
+    ],
+)
+def test_merging_needs_reads_of_one_loop(reads: list[DetectorReading]) -> None:
+    with pytest.raises(InputError, match="one loop"):
+        merge_readings(reads)

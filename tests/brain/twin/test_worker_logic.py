@@ -175,3 +175,42 @@ def test_the_service_learns_the_network_file_of_the_run(
         worker.stop()
     assert service.net_file == expected
     assert [d.detector_id for d in service.detectors] == ["loop"]
+
+
+class FineRun(ScriptedRun):
+    """Reads its loop every 10 s: 1 vehicle, half occupied, 4 s of green each read."""
+
+    interval_s = 10.0
+
+    def read_detectors(self, begin_s: float, end_s: float) -> list[DetectorReading]:
+        return [DetectorReading("loop", begin_s, end_s, 1, 50.0, 8.0, 4.0, end_s % 20 == 0)]
+
+
+def test_each_read_goes_live_and_a_stored_reading_covers_store_every_s(
+    platform: Platform,
+) -> None:
+    service = _service(platform)
+    subscription = service.hub.subscribe()
+    worker = TwinWorker(
+        service, FineRun, scenario="fine", speed=1e6, stop_after_sim_s=120.0, store_every_s=60.0
+    )  # the run's states and status events fit in the subscription's queue too
+    worker.start()
+    try:
+        _wait_for(lambda: worker.join(0.05))
+    finally:
+        worker.stop()
+    live = []
+    while (event := subscription.get(0.01)) is not None:
+        if event.kind == "loop_reads":
+            live += event.data["observations"]
+    subscription.close()
+    assert len(live) == 12  # every 10 s read of 120 s, pushed and not stored
+    assert {item["green_s"] for item in live} == {4.0}
+    stored = sorted(service.recent(limit=100), key=lambda o: o.observed_from)
+    assert len(stored) == 2
+    for reading in stored:
+        assert (reading.observed_to - reading.observed_from).total_seconds() == 60
+        # six reads summed: 6 vehicles in a minute, occupancy the mean, green added up
+        assert reading.intensity_veh == 6
+        assert reading.occupancy == pytest.approx(0.5)
+        assert reading.green_s == 24.0

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from hostcity.brain.twin.types import Approach, DetectorSpec
+from hostcity.brain.twin.types import Approach, DetectorReading, DetectorSpec
 from hostcity.core.errors import InputError
 
 DEFAULT_SETBACK_M = 10.0
@@ -231,3 +231,46 @@ class LoopAccumulator:
             green if self.signalised(detector_id) else None,
             self._now.get(detector_id, False),
         )
+
+
+def merge_readings(reads: Sequence[DetectorReading]) -> DetectorReading:
+    """One loop's consecutive reads as one reading over their whole span.
+
+    Counts and green seconds add up, occupancy is the time-weighted mean, speed the mean over
+    the vehicles counted (None when no read has one), occupied-now is the last read's.
+
+    Raises:
+        InputError: for no reads, or reads of several loops.
+    """
+    if not reads or len({r.detector_id for r in reads}) != 1:
+        raise InputError("merge needs one or more reads of one loop")
+    begin_s, end_s = reads[0].begin_s, reads[-1].end_s
+    span_s = max(end_s - begin_s, 1e-9)
+    timed = [(r, r.end_s - r.begin_s) for r in reads]
+    speeds = [(r.mean_speed_mps, r.vehicles) for r in reads if r.mean_speed_mps is not None]
+    counted = sum(n for _, n in speeds)
+    if counted > 0:
+        speed: float | None = sum(v * n for v, n in speeds) / counted
+    else:
+        speed = sum(v for v, _ in speeds) / len(speeds) if speeds else None
+    greens = [r.green_s for r in reads]
+    return DetectorReading(
+        detector_id=reads[0].detector_id,
+        begin_s=begin_s,
+        end_s=end_s,
+        vehicles=sum(r.vehicles for r in reads),
+        occupancy_pct=sum(r.occupancy_pct * d for r, d in timed) / span_s,
+        mean_speed_mps=speed,
+        green_s=None if any(g is None for g in greens) else sum(g or 0.0 for g in greens),
+        occupied_now=reads[-1].occupied_now,
+    )
+
+
+def merge_batches(batches: Sequence[Sequence[DetectorReading]]) -> list[DetectorReading]:
+    """Each loop's reads over consecutive batches merged into one reading (``merge_readings``),
+    in the order the loops first appear."""
+    by_loop: dict[str, list[DetectorReading]] = {}
+    for batch in batches:
+        for read in batch:
+            by_loop.setdefault(read.detector_id, []).append(read)
+    return [merge_readings(reads) for reads in by_loop.values()]

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 MAX_LIMIT = 1000
 TWIN_RETENTION_S = 86_400.0
 """The twin writes a reading per loop per interval; a day of them is plenty for the UI."""
+LOOP_READS = "loop_reads"
+"""The hub event with each read of the twin's loops (live detection's stream)."""
 PUSHED_PER_EVENT = 500
 
 
@@ -97,6 +99,22 @@ class TwinService:
             },
         )
         return IngestResult(stored=stored, detectors=detectors)
+
+    def publish_loop_reads(self, payload: Any) -> int:
+        """Validate the twin's latest loop reads and push them to live listeners; not stored.
+
+        Live incident detection watches these (every ``brain.loop_interval_s``); the stored
+        readings (``ingest``) cover ``brain.detector_interval_s`` each. Returns how many.
+
+        Raises:
+            ValidationFailed: naming the first bad entity and field.
+        """
+        observations = parse_batch(payload, source="twin")
+        self.hub.publish(
+            LOOP_READS,
+            {"source": "twin", "observations": [o.to_dict() for o in observations]},
+        )
+        return len(observations)
 
     def prune(self, *, source: str = "twin", keep_s: float = TWIN_RETENTION_S) -> int:
         """Delete observations of ``source`` older than ``keep_s`` seconds; returns how many."""

@@ -32,6 +32,7 @@ def register(platform: Platform) -> None:
             scenario=brain.scenario,
             speed=brain.twin_speed,
             default_controller=brain.controller,
+            store_every_s=brain.detector_interval_s,
         )
     )
 
@@ -42,6 +43,6 @@ def _demo_lines(platform: Platform) -> list[str]:
         return ["City Brain twin: disabled (HOSTCITY_BRAIN__TWIN_ENABLED=false)"]
     return [
         f"City Brain twin: scenario {brain.scenario!r} at {brain.twin_speed:g}x real time, "
-        f"loops on every signalised approach, readings every {brain.detector_interval_s:g} s "
-        "simulated (open the City Brain page)"
+        f"loops on every signalised approach, read every {brain.loop_read_s:g} s and stored "
+        f"every {brain.detector_interval_s:g} s simulated (open the City Brain page)"
     ]

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from hostcity.brain.twin.detectors import merge_batches
 from hostcity.brain.twin.ngsi import reading_to_entity
 from hostcity.brain.twin.service import TwinService
 from hostcity.brain.twin.types import (
@@ -66,6 +67,9 @@ class TwinWorker:
         max_backoff_s: Longest wait before a restart.
         stop_after_sim_s: End after one run of this many simulated seconds (headless runs);
             None runs until ``stop()``, starting the scenario again at its end.
+        store_every_s: Simulated seconds one stored reading covers; the run's reads in between
+            are only pushed live (``TwinService.publish_loop_reads``) and then merged. None
+            stores every read.
     """
 
     name = "brain.twin"
@@ -82,6 +86,7 @@ class TwinWorker:
         backoff_s: float = 2.0,
         max_backoff_s: float = 30.0,
         stop_after_sim_s: float | None = None,
+        store_every_s: float | None = None,
     ) -> None:
         if speed <= 0:
             raise InputError(f"twin speed must be > 0, got {speed}")
@@ -93,6 +98,8 @@ class TwinWorker:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.stop_after_sim_s = stop_after_sim_s
+        self.store_every_s = store_every_s
+        self._unstored: list[list[DetectorReading]] = []
         self._status = TwinStatus(state="stopped", scenario=scenario, speed=speed)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -252,6 +259,7 @@ class TwinWorker:
         sim_start = sim_now = run.begin_s
         self._set_status(begin_s=sim_start, sim_time_s=sim_start, achieved_speed=None)
         next_read = sim_start + run.interval_s
+        self._unstored = []  # reads of an earlier run never merge into this run's readings
         next_snapshot = wall_start
         while not self._stop.is_set() and not run.finished():
             # read each step: a headless caller may extend the run (or change speed) while it runs
@@ -290,11 +298,24 @@ class TwinWorker:
             self._status = replace(self._status, sim_time_s=sim_now, achieved_speed=achieved)
 
     def _ingest(self, run: TwinRun, epoch: datetime, begin_s: float, end_s: float) -> None:
+        """Push this read of the loops live; store a reading once ``store_every_s`` is covered."""
         specs = {spec.detector_id: spec for spec in run.detectors}
-        readings = run.read_detectors(begin_s, end_s)
-        entities = [reading_to_entity(r, specs[r.detector_id], epoch=epoch) for r in readings]
-        if not entities:
+        reads = run.read_detectors(begin_s, end_s)
+        if not reads:
             return
+        try:
+            self.service.publish_loop_reads(
+                [reading_to_entity(r, specs[r.detector_id], epoch=epoch) for r in reads]
+            )
+        except HostCityError as exc:
+            log.warning("the twin could not publish %d loop reads: %s", len(reads), exc)
+        self._unstored.append(reads)
+        covered_s = end_s - self._unstored[0][0].begin_s
+        if self.store_every_s is not None and covered_s < self.store_every_s - 1e-6:
+            return
+        batches, self._unstored = self._unstored, []
+        readings = batches[0] if len(batches) == 1 else merge_batches(batches)
+        entities = [reading_to_entity(r, specs[r.detector_id], epoch=epoch) for r in readings]
         try:
             self.service.ingest(entities, source="twin")
         except HostCityError as exc:  # a full disk must not stop the simulation

@@ -114,6 +114,7 @@ def register(app: typer.Typer) -> None:
             default_controller=controller or settings.brain.controller,
             stop_after_sim_s=sim_s,
             backoff_s=0.5,
+            store_every_s=settings.brain.detector_interval_s,
         )
         started = time.monotonic()
         with progress_bar("twin", enabled=not as_json) as report:

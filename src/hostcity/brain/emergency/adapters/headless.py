@@ -65,6 +65,7 @@ def dispatch_headless(
         default_controller=settings.brain.controller,
         stop_after_sim_s=warmup_s + limit_s,
         backoff_s=0.5,
+        store_every_s=settings.brain.detector_interval_s,
     )
     before = sum(h.preemptions for h in hooks)
     worker.start()

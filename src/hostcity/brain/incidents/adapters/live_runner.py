@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 OBSERVATIONS = "observations"
 """The event kind the twin's service publishes for each stored batch."""
+LOOP_READS = "loop_reads"
+"""The event kind with each read of the twin's own loops (``TwinService.publish_loop_reads``):
+finer than its stored readings, so the twin's loops are watched from these."""
 
 
 class EventLike(Protocol):
@@ -36,6 +39,12 @@ class SubscriptionLike(Protocol):
 
     def close(self) -> None:
         """Stop listening."""
+
+
+def watched(kind: str, data: Mapping[str, Any]) -> bool:
+    """Whether live detection reads this hub event: the twin's loop reads, and stored batches
+    from every other source (the twin's stored readings repeat its reads, coarser)."""
+    return kind == LOOP_READS or (kind == OBSERVATIONS and data.get("source") != "twin")
 
 
 def reading_from_event(item: Mapping[str, Any]) -> StreamReading | None:
@@ -115,7 +124,7 @@ class LiveIncidentWorker:
         try:
             while not self._stop.is_set():
                 event = subscription.get(0.5)
-                if event is None or event.kind != OBSERVATIONS:
+                if event is None or not watched(event.kind, event.data):
                     continue
                 try:
                     self.handle(event.data.get(OBSERVATIONS) or [])

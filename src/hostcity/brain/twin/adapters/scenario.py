@@ -71,7 +71,7 @@ def sumo_run_factory(
         return SumoTwinRun(
             scenario,
             workdir=workdir,
-            interval_s=settings.brain.detector_interval_s,
+            interval_s=settings.brain.loop_read_s,
             seed=seed,
             control_factory=control_factory(),
             backend=backend,
