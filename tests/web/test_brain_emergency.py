@@ -79,3 +79,29 @@ def test_fans_are_told_dispatch_is_for_operators(page: Any, live_server: LiveSer
     page.wait_for_selector("#emergency-status")
     assert "for operators" in page.inner_text("#emergency-status")
     assert page.locator("#emergency-map").count() == 0
+
+
+def test_operator_adds_a_unit_on_the_map_and_removes_it(page: Any, live_server: LiveServer) -> None:
+    login(page, live_server, "operator")
+    page.goto(f"{live_server.url}/#/brain/emergency")
+    page.wait_for_selector("#emergency-roads polyline", timeout=TWIN_START_MS)
+    page.wait_for_selector("#station-fire-1", timeout=30_000)
+    # placing a station needs an id first
+    page.click("#place-station")
+    wait_for_toast(page, "Give the unit an id first", kind="error")
+    page.fill("#unit-id", "amb-9")
+    page.select_option("#unit-kind", "ambulance")
+    page.fill("#unit-name", "Ambulance 9")
+    page.click("#place-station")
+    _click_centre(page, "#station-fire-1")  # a road the fire station stands on
+    wait_for_toast(page, "Unit amb-9 saved")
+    page.wait_for_selector("#unit-row-amb-9", timeout=10_000)
+    page.wait_for_selector("#station-amb-9", timeout=10_000)
+    assert page.inner_text("#unit-row-amb-9 .status") == "available"
+    # a click on the map is a call again, not another station
+    assert "Click a road" not in page.inner_text("#unit-hint")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#remove-amb-9")
+    wait_for_toast(page, "Unit amb-9 removed")
+    page.wait_for_function("!document.getElementById('unit-row-amb-9')", timeout=10_000)
+    assert page.locator("#station-amb-9").count() == 0

@@ -34,6 +34,14 @@ export function renderEmergency(el, ctx) {
   const chooser = h("div", { id: "emergency-chooser" },
     h("p", { class: "muted" }, "Click a road on the map to place an emergency call."));
   const unitBody = h("tbody", {});
+  const unitId = h("input", { id: "unit-id", placeholder: "id, e.g. amb-6", size: 12, maxlength: 49 });
+  const unitKind = h("select", { id: "unit-kind" },
+    ...["ambulance", "fire", "police"].map((k) => h("option", { value: k }, k)));
+  const unitName = h("input", { id: "unit-name", placeholder: "name (optional)", size: 16, maxlength: 200 });
+  const placeButton = h("button", { type: "button", id: "place-station", onclick: () => armStation() },
+    "Place its station on the map");
+  const unitHint = h("p", { class: "muted", id: "unit-hint" },
+    "A unit's station snaps to the nearest road; saving an existing id moves its station.");
   const callBox = h("div", { id: "emergency-call", class: "muted" }, "No call followed yet.");
   el.append(status,
     h("div", { style: "display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:16px" },
@@ -45,14 +53,18 @@ export function renderEmergency(el, ctx) {
         h("div", { class: "panel" }, h("h3", {}, "Followed call"), callBox),
         h("div", { class: "panel" }, h("h3", {}, "Units"),
           h("table", { id: "emergency-units" },
-            h("thead", {}, h("tr", {}, h("th", {}, "unit"), h("th", {}, "status"), h("th", {}, "ETA"))),
-            unitBody)))));
+            h("thead", {}, h("tr", {}, h("th", {}, "unit"), h("th", {}, "status"), h("th", {}, "ETA"),
+              h("th", {}, ""))),
+            unitBody)),
+        h("div", { class: "panel" }, h("h3", {}, "Add or move a unit"),
+          h("p", {}, unitId, " ", unitKind, " ", unitName), placeButton, unitHint))));
 
   const edges = new Map();
   let scale = 1;
   let units = [];
   let followed = null;
   let placed = null;
+  let placingStation = false;
   let stopped = false;
   let timer = null;
 
@@ -108,7 +120,9 @@ export function renderEmergency(el, ctx) {
   function drawUnits() {
     unitBody.replaceChildren(...units.map((unit) => h("tr", { id: `unit-row-${unit.id}` },
       h("td", {}, unit.name), h("td", { class: "status" }, STATUS_TEXT[unit.status] || unit.status),
-      h("td", { class: "eta" }, unit.live && unit.status === "dispatched" ? seconds(unit.live.eta_s) : "–"))));
+      h("td", { class: "eta" }, unit.live && unit.status === "dispatched" ? seconds(unit.live.eta_s) : "–"),
+      h("td", {}, unit.status === "available" ? h("button", { type: "button", id: `remove-${unit.id}`,
+        title: `remove ${unit.name}`, onclick: () => removeUnit(unit) }, "Remove") : ""))));
   }
 
   function drawCall(call) {
@@ -178,11 +192,45 @@ export function renderEmergency(el, ctx) {
     }
   }
 
+  function armStation() {
+    if (!unitId.value.trim()) {
+      toast("Give the unit an id first, e.g. amb-6", "error");
+      return;
+    }
+    placingStation = true;
+    unitHint.textContent = `Click a road on the map for ${unitId.value.trim()}'s station.`;
+  }
+
+  async function saveUnit(x, y) {
+    placingStation = false;
+    const body = { id: unitId.value.trim(), kind: unitKind.value, x, y };
+    if (unitName.value.trim()) body.name = unitName.value.trim();
+    try {
+      const unit = await api("/api/brain/emergency/units", { method: "POST", body });
+      toast(`Unit ${unit.id} saved: station on ${unit.station.edge}`, "ok");
+      unitHint.textContent = "Saved. Give another id to add one more.";
+      await refresh();
+    } catch (err) {
+      toast(message(err), "error");
+      unitHint.textContent = message(err);
+    }
+  }
+
+  async function removeUnit(unit) {
+    if (!confirm(`Remove ${unit.name} (${unit.id})?`)) return;
+    try {
+      await api(`/api/brain/emergency/units/${encodeURIComponent(unit.id)}`, { method: "DELETE" });
+      toast(`Unit ${unit.id} removed`, "ok");
+      await refresh();
+    } catch (err) { toast(message(err), "error"); }
+  }
+
   map.addEventListener("click", (event) => {
     const ctm = map.getScreenCTM();
     if (!ctm) return;
     const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(ctm.inverse());
-    preview(point.x, -point.y);
+    if (placingStation) saveUnit(point.x, -point.y);
+    else preview(point.x, -point.y);
   });
 
   async function refresh() {
