@@ -303,10 +303,9 @@ class TwinWorker:
         reads = run.read_detectors(begin_s, end_s)
         if not reads:
             return
+        read_entities = [reading_to_entity(r, specs[r.detector_id], epoch=epoch) for r in reads]
         try:
-            self.service.publish_loop_reads(
-                [reading_to_entity(r, specs[r.detector_id], epoch=epoch) for r in reads]
-            )
+            self.service.publish_loop_reads(read_entities)
         except HostCityError as exc:
             log.warning("the twin could not publish %d loop reads: %s", len(reads), exc)
         self._unstored.append(reads)
@@ -314,8 +313,13 @@ class TwinWorker:
         if self.store_every_s is not None and covered_s < self.store_every_s - 1e-6:
             return
         batches, self._unstored = self._unstored, []
-        readings = batches[0] if len(batches) == 1 else merge_batches(batches)
-        entities = [reading_to_entity(r, specs[r.detector_id], epoch=epoch) for r in readings]
+        if len(batches) == 1:  # a stored reading is this read
+            entities = read_entities
+        else:
+            entities = [
+                reading_to_entity(r, specs[r.detector_id], epoch=epoch)
+                for r in merge_batches(batches)
+            ]
         try:
             self.service.ingest(entities, source="twin")
         except HostCityError as exc:  # a full disk must not stop the simulation

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from hostcity.brain.incidents.live import LiveDetection, StreamReading, to_sample
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.incidents.types import Alarm, DetectorNode
+from hostcity.brain.twin.service import LOOP_READS
 from hostcity.core.errors import HostCityError
 from hostcity.core.timeutil import parse_iso
 
@@ -19,9 +20,6 @@ log = logging.getLogger(__name__)
 
 OBSERVATIONS = "observations"
 """The event kind the twin's service publishes for each stored batch."""
-LOOP_READS = "loop_reads"
-"""The event kind with each read of the twin's own loops (``TwinService.publish_loop_reads``):
-finer than its stored readings, so the twin's loops are watched from these."""
 
 
 class EventLike(Protocol):
