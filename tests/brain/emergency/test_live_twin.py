@@ -14,8 +14,10 @@ from hostcity.brain.emergency.adapters.live import EmergencyTwinHook
 from hostcity.brain.emergency.adapters.roads import read_roads
 from hostcity.brain.emergency.calls import CallLocation
 from hostcity.brain.emergency.demo import demo_units
+from hostcity.brain.emergency.routing import RoadGraph
 from hostcity.brain.emergency.service import EmergencyService
 from hostcity.brain.emergency.setup import SERVICE
+from hostcity.brain.emergency.units import Unit
 from hostcity.brain.twin.adapters.scenario import control_factory
 from hostcity.brain.twin.adapters.sumo_twin import SumoTwinRun
 from hostcity.brain.twin.service import TwinService
@@ -37,6 +39,18 @@ def _wait(what: str, check: Callable[[], bool], timeout_s: float = 60.0) -> None
         time.sleep(0.05)
 
 
+def _two_units(
+    platform: Platform, grid: GridScenario
+) -> tuple[EmergencyService, RoadGraph, list[Unit]]:
+    """The emergency service with the demo's first two units stationed on ``grid``'s roads."""
+    service: EmergencyService = platform.service(SERVICE)
+    graph, _ = read_roads(grid.net_file)
+    units = demo_units(graph)[:2]
+    for unit in units:
+        service.add_unit(unit)
+    return service, graph, units
+
+
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize(
     "controller",
@@ -45,11 +59,7 @@ def _wait(what: str, check: Callable[[], bool], timeout_s: float = 60.0) -> None
 def test_a_dispatched_unit_drives_arrives_and_returns(
     platform: Platform, grid: GridScenario, tmp_path: Path, controller: str
 ) -> None:
-    service: EmergencyService = platform.service(SERVICE)
-    graph, _ = read_roads(grid.net_file)
-    units = demo_units(graph)[:2]
-    for unit in units:
-        service.add_unit(unit)
+    service, graph, units = _two_units(platform, grid)
     hook = EmergencyTwinHook(service, on_scene_s=20.0)
     twin: TwinService = platform.service("brain.twin")
     worker = TwinWorker(
@@ -120,11 +130,7 @@ def _status_of(service: EmergencyService, unit_id: str) -> str:
 def test_a_recalled_unit_turns_back_and_a_scene_is_cleared_early(
     platform: Platform, grid: GridScenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service: EmergencyService = platform.service(SERVICE)
-    graph, _ = read_roads(grid.net_file)
-    units = demo_units(graph)[:2]
-    for unit in units:
-        service.add_unit(unit)
+    service, graph, units = _two_units(platform, grid)
     hook = EmergencyTwinHook(service, on_scene_s=3600.0)  # only a clear sends it back in time
     stopped: list[str] = []  # rerouted vehicles the hook took off the road at their station
     reached = hook._reached

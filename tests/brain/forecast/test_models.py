@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hostcity.brain.forecast import learned
-from hostcity.brain.forecast.backtest import prepare, run_backtest
+from hostcity.brain.forecast.backtest import Prepared, prepare, run_backtest
 from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
 from hostcity.brain.forecast.errors import ForecastConfigError
 from hostcity.brain.forecast.learned import TrainConfig
@@ -100,10 +100,10 @@ def test_learned_model_beats_last_value_on_an_easy_corridor(seed: int) -> None:
     assert (band[:, :, 0] <= band[:, :, 1]).all()
 
 
-def test_ensemble_forecast_is_the_mean_of_its_members_and_reloads() -> None:
-    series, edges = corridor(days=3.0, sensors=4, seed=0, noise=0.02)
+def _fit_corridor(*, seed: int, config: TrainConfig) -> tuple[Prepared, learned.LearnedForecaster]:
+    """A 3-day synthetic corridor of 4 sensors, prepared, and the learned model fitted on it."""
+    series, edges = corridor(days=3.0, sensors=4, seed=seed, noise=0.02)
     p = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
-    config = replace(TINY, members=2, max_epochs=2)
     fitted = learned.train(
         p.train,
         p.val,
@@ -112,6 +112,12 @@ def test_ensemble_forecast_is_the_mean_of_its_members_and_reloads() -> None:
         transition_mats=p.transitions(),
         config=config,
     )
+    return p, fitted
+
+
+def test_ensemble_forecast_is_the_mean_of_its_members_and_reloads() -> None:
+    config = replace(TINY, members=2, max_epochs=2)
+    p, fitted = _fit_corridor(seed=0, config=config)
     x, _, tod, dow = p.test
     both = fitted.predict(x, tod, dow)
     alone = [
@@ -127,17 +133,8 @@ def test_ensemble_forecast_is_the_mean_of_its_members_and_reloads() -> None:
 
 
 def test_a_single_model_saved_before_ensembles_still_loads() -> None:
-    series, edges = corridor(days=3.0, sensors=4, seed=1, noise=0.02)
-    p = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
     config = replace(TINY, members=1, max_epochs=1)
-    fitted = learned.train(
-        p.train,
-        p.val,
-        scaler=p.scaler,
-        targets=p.targets,
-        transition_mats=p.transitions(),
-        config=config,
-    )
+    p, fitted = _fit_corridor(seed=1, config=config)
     member = fitted.model.members[0]
     old_config = {k: v for k, v in config.to_dict().items() if k not in {"members", "train_local"}}
     old_state = {"weights": member.state_dict(), "config": old_config}
@@ -193,17 +190,8 @@ def test_an_unknown_local_loss_is_refused_with_the_allowed_ones() -> None:
 
 
 def test_a_lad_linear_part_trains_and_reloads() -> None:
-    series, edges = corridor(days=3.0, sensors=4, seed=2, noise=0.02)
-    p = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
     config = replace(TINY, local_loss="lad", max_epochs=2)
-    fitted = learned.train(
-        p.train,
-        p.val,
-        scaler=p.scaler,
-        targets=p.targets,
-        transition_mats=p.transitions(),
-        config=config,
-    )
+    p, fitted = _fit_corridor(seed=2, config=config)
     x, y, tod, dow = p.test
     pred = fitted.predict(x, tod, dow)
     last = LastValue(p.targets).predict(x, tod, dow)

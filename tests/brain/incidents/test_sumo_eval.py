@@ -12,6 +12,7 @@ import pytest
 from hostcity.brain.incidents.adapters.eval_runner import run_evaluation
 from hostcity.brain.incidents.adapters.sumo_eval import EvalPlan
 from hostcity.core.errors import InputError
+from tests.brain.grid_net import make_grid_net
 
 KEYS = (
     "detection_rate",
@@ -23,19 +24,8 @@ KEYS = (
 
 def _grid(workdir: Path) -> Path:
     import sumo
-    import sumolib
 
-    net = workdir / "grid.net.xml"
-    subprocess.run(
-        [
-            sumolib.checkBinary("netgenerate"),
-            "--grid", "--grid.number", "3", "--grid.length", "200",
-            "--default.lanenumber", "2", "--tls.guess", "true", "--no-turnarounds", "true",
-            "--seed", "1", "-o", str(net),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
+    net = make_grid_net(workdir / "grid.net.xml")
     subprocess.run(
         [
             sys.executable, str(Path(sumo.SUMO_HOME) / "tools" / "randomTrips.py"),
