@@ -36,8 +36,9 @@ PICTURE_EVERY_S = 5.0
 ON_SCENE_S = 300.0
 """Simulated seconds a unit stays at the scene before it drives back to its station."""
 STATION_STOP_S = 1.0
-"""A rerouted unit's stop at its station; it leaves the road there (SUMO cannot move a
-vehicle's arrival position)."""
+"""A rerouted unit's stop at its station, where the hook takes it off the road. SUMO cannot move
+a rerouted vehicle's arrival position, so its route runs one road past the station: ending on
+the station's road, SUMO could end the trip short of the station, before the hook sees it."""
 STOP_EPS_M = 1.0
 
 
@@ -324,7 +325,7 @@ class EmergencyTwinHook:
         try:
             if back is None:
                 raise self._sumo.TraCIException(f"no road leads from {here.edge_id} to its station")
-            vehicle.setRoute(drive.vehicle_id, [*prefix, *back.edges])
+            vehicle.setRoute(drive.vehicle_id, [*prefix, *back.edges, *self._beyond(order.origin)])
         except self._sumo.TraCIException as exc:
             log.warning("unit %s cannot turn back (%s): sent to its station", order.unit_id, exc)
             self._remove(drive.vehicle_id)
@@ -353,18 +354,25 @@ class EmergencyTwinHook:
                 0,
             )
             sumo.vehicle.setStop(vehicle_id, station.edge_id, station.pos_m, lane, STATION_STOP_S)
-        except sumo.TraCIException as exc:  # e.g. too close to brake: it ends where SUMO says
-            log.info("unit vehicle %s gets no stop at its station: %s", vehicle_id, exc)
+        except sumo.TraCIException as exc:  # e.g. too close to brake: taken off as it passes
+            log.warning("unit vehicle %s gets no stop at its station: %s", vehicle_id, exc)
+
+    def _beyond(self, station: Spot) -> tuple[str, ...]:
+        """One road after the station's, so SUMO does not end the trip on the station's road."""
+        assert self._graph is not None
+        return self._graph.edges[station.edge_id].successors[:1]
 
     def _reached(self, drive: _Drive) -> bool:
-        """Whether a rerouted vehicle is at its station on the last edge of its route."""
+        """Whether a rerouted vehicle is at (or, missing its stop, past) its station."""
         if drive.stop_at_m is None:
             return False
         vehicle, last = self._sumo.vehicle, len(drive.order.route) - 1
-        return (
-            int(vehicle.getRouteIndex(drive.vehicle_id)) == last
-            and str(vehicle.getRoadID(drive.vehicle_id)) == drive.order.route[last]
-            and float(vehicle.getLanePosition(drive.vehicle_id)) >= drive.stop_at_m - STOP_EPS_M
+        index = int(vehicle.getRouteIndex(drive.vehicle_id))
+        if index != last:  # before the station's road, or on the road beyond it
+            return index > last
+        road = str(vehicle.getRoadID(drive.vehicle_id))
+        return road != drive.order.route[last] or (  # on the junction after the station's road
+            float(vehicle.getLanePosition(drive.vehicle_id)) >= drive.stop_at_m - STOP_EPS_M
         )
 
     def _drive_home(self, order: Order, start: Spot, now_s: float) -> None:
