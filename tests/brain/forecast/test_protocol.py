@@ -105,10 +105,27 @@ def test_series_history_reads_windows_and_pads_outside_the_series() -> None:
     values = np.arange(30, dtype=np.float64).reshape(5, 2, 3)
     history = SeriesHistory(Series(values, ("a", "b"), ("flow", "occupancy", "speed"), start))
     assert history.latest_time() == start + timedelta(minutes=20)
-    first, recent = recent_window(history, ["b"], 3, ("speed", "flow"))
-    assert first == start + timedelta(minutes=10)
-    assert recent[:, 0].tolist() == [[17.0, 15.0], [23.0, 21.0], [29.0, 27.0]]
+    recent = recent_window(history, ["b"], 3, ("speed", "flow"))
+    assert recent.start == start + timedelta(minutes=10)
+    assert recent.values[:, 0].tolist() == [[17.0, 15.0], [23.0, 21.0], [29.0, 27.0]]
+    assert recent.observed.tolist() == [[True], [True], [True]]
+    outside = history.observed(["a", "b"], start - timedelta(minutes=5), 2)
+    assert outside.tolist() == [[False, False], [True, True]]
     padded = history.window(["b"], start - timedelta(minutes=5), 2, ("flow",))
     assert padded[:, 0, 0].tolist() == [0.0, 3.0]
     with pytest.raises(UnknownDetectorError, match="zz"):
         history.window(["zz"], start, 1, ("flow",))
+
+
+def test_gaps_take_the_nearest_reading_before_them_else_the_one_after() -> None:
+    from hostcity.brain.forecast.history import fill_gaps
+
+    values = np.array([[0.0, 5.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 0.0], [4.0, 7.0, 0.0]])
+    observed = np.array(
+        [[False, True, False], [True, False, False], [False, False, False], [True, True, False]]
+    )
+    filled = fill_gaps(values[..., None], observed)[..., 0]
+    assert filled[:, 0].tolist() == [2.0, 2.0, 2.0, 4.0]  # leading gap: the first reading after
+    assert filled[:, 1].tolist() == [5.0, 5.0, 5.0, 7.0]  # inner gap: the last reading before
+    assert filled[:, 2].tolist() == [0.0, 0.0, 0.0, 0.0]  # never observed: left as it was
+    assert values[0, 0] == 0.0  # the input is not changed

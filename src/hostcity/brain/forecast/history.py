@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 import numpy as np
 
 from hostcity.brain.forecast.errors import ForecastDataError, UnknownDetectorError
-from hostcity.brain.forecast.types import FloatArray, Series
+from hostcity.brain.forecast.types import BoolArray, FloatArray, Series
 from hostcity.core.timeutil import as_utc
 
 
@@ -27,6 +28,10 @@ class ObservationHistory(Protocol):
         self, detector_ids: list[str], start: datetime, steps: int, features: tuple[str, ...]
     ) -> FloatArray:
         """Observations (steps, N, F) from ``start``; 0 where nothing was measured."""
+        ...
+
+    def observed(self, detector_ids: list[str], start: datetime, steps: int) -> BoolArray:
+        """(steps, N): whether a reading of the detector exists for each step from ``start``."""
         ...
 
 
@@ -72,11 +77,37 @@ class SeriesHistory:
                         out[k, :, j] = self.series.values[t, columns, f]
         return out
 
+    def observed(self, detector_ids: list[str], start: datetime, steps: int) -> BoolArray:
+        """(steps, N): True for the steps inside the series (its zeros are its own readings)."""
+        offset_s = (as_utc(start) - self.series.start).total_seconds()
+        first = round(offset_s / self.series.step_s)
+        inside = [0 <= first + k < self.series.steps for k in range(steps)]
+        return np.repeat(np.array(inside, dtype=bool)[:, None], len(detector_ids), axis=1)
+
+
+@dataclass(frozen=True)
+class RecentWindow:
+    """The newest steps of every detector, gaps filled, with what was really measured.
+
+    Attributes:
+        start: Time of the first step.
+        values: (steps, N, F) readings; a step with no reading takes the detector's nearest
+            reading in the window (the one before it, else the one after).
+        observed: (steps, N) True where the store held a reading.
+    """
+
+    start: datetime
+    values: FloatArray
+    observed: BoolArray
+
 
 def recent_window(
     history: ObservationHistory, detector_ids: list[str], steps: int, features: tuple[str, ...]
-) -> tuple[datetime, FloatArray]:
-    """The newest ``steps`` observations and the time of the first of them.
+) -> RecentWindow:
+    """The newest ``steps`` observations, gaps filled from the nearest reading.
+
+    A store that has just started, or a detector that missed some intervals, would otherwise
+    feed zeros (no traffic at all, standing traffic for speed) to the models.
 
     Raises:
         ForecastDataError: when the store holds no observations yet.
@@ -87,4 +118,22 @@ def recent_window(
             "the observation store is empty", hint="start the twin or load detector history"
         )
     start = latest - timedelta(minutes=5 * (steps - 1))
-    return start, history.window(detector_ids, start, steps, features)
+    observed = history.observed(detector_ids, start, steps)
+    values = fill_gaps(history.window(detector_ids, start, steps, features), observed)
+    return RecentWindow(start, values, observed)
+
+
+def fill_gaps(values: FloatArray, observed: BoolArray) -> FloatArray:
+    """``values`` (T, N, F) with unobserved steps set to the detector's previous observed step,
+    or its next one before the first; a detector never observed keeps its values."""
+    filled = values.copy()
+    steps = values.shape[0]
+    index = np.arange(steps)[:, None]
+    previous = np.maximum.accumulate(np.where(observed, index, -1), axis=0)
+    following = np.flip(
+        np.minimum.accumulate(np.flip(np.where(observed, index, steps), axis=0), axis=0), axis=0
+    )
+    source = np.where(previous >= 0, previous, following)  # (T, N)
+    for n in np.flatnonzero(observed.any(axis=0)):
+        filled[:, n] = values[source[:, n], n]
+    return filled

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from hostcity.brain.forecast.adapters import model_store
 from hostcity.brain.forecast.bundle import ModelBundle
 from hostcity.brain.forecast.congestion import HORIZON_MIN, Outlook, Place, Thresholds, outlook
 from hostcity.brain.forecast.errors import UnknownDetectorError
-from hostcity.brain.forecast.history import ObservationHistory, recent_window
+from hostcity.brain.forecast.history import ObservationHistory, RecentWindow, recent_window
 from hostcity.brain.forecast.protocol import IN_STEPS, OUT_STEPS
 from hostcity.brain.forecast.types import FloatArray
 from hostcity.core.errors import NotFoundError
@@ -87,29 +87,28 @@ class ForecastService:
             "data": bundle.metadata["data"],
         }
 
-    def _inputs(self, bundle: ModelBundle) -> tuple[datetime, FloatArray, str]:
-        """Time of the first shown step, the newest observations (T, N, F), and their source."""
+    def _inputs(self, bundle: ModelBundle) -> tuple[RecentWindow, str]:
+        """The newest observations (gaps filled) and their source."""
         steps = max(HISTORY_SHOWN, IN_STEPS)
         if self.history is not None:
             known = set(self.history.detector_ids())
             if known and set(bundle.sensor_ids) <= known:
-                start, values = recent_window(
-                    self.history, bundle.sensor_ids, steps, bundle.feature_names
-                )
-                return start, values, "store"
+                window = recent_window(self.history, bundle.sensor_ids, steps, bundle.feature_names)
+                return window, "store"
         tail = bundle.tail[-steps:]
         start = bundle.tail_end - timedelta(minutes=5 * (tail.shape[0] - 1))
-        return start, tail, "training data"
+        every = np.ones(tail.shape[:2], dtype=bool)
+        return RecentWindow(start, tail, every), "training data"
 
-    def _predict(self, bundle: ModelBundle) -> tuple[datetime, FloatArray, FloatArray, str]:
-        start, values, source = self._inputs(bundle)
-        first_target = start + timedelta(minutes=5 * values.shape[0])
+    def _predict(self, bundle: ModelBundle) -> tuple[RecentWindow, FloatArray, str]:
+        window, source = self._inputs(bundle)
+        first_target = window.start + timedelta(minutes=5 * window.values.shape[0])
         seconds = first_target.hour * 3600 + first_target.minute * 60 + first_target.second
         tod = np.array([seconds / 86400])
         dow = np.array([float(first_target.weekday())])
         model = bundle.forecasters[bundle.chosen]
-        pred = model.predict(values[None, -IN_STEPS:], tod, dow)[0]  # (12, N, targets)
-        return start, values, np.maximum(pred, 0.0), source
+        pred = model.predict(window.values[None, -IN_STEPS:], tod, dow)[0]  # (12, N, targets)
+        return window, np.maximum(pred, 0.0), source
 
     def forecast(self, detector: str) -> dict[str, Any]:
         """History, the next 12 five-minute steps with a band, and when congestion may start.
@@ -126,17 +125,19 @@ class ForecastService:
                 f"no forecasts for detector {detector!r}", hint=f"known detectors: {shown}"
             )
         col = ids.index(detector)
-        start, values, pred, source = self._predict(bundle)
+        window, pred, source = self._predict(bundle)
         band = bundle.bands[bundle.chosen]
         names = bundle.target_names
         history = []
-        for t in range(values.shape[0]):
-            row: dict[str, Any] = {"time": (start + timedelta(minutes=5 * t)).isoformat()}
+        for t in range(window.values.shape[0]):
+            row: dict[str, Any] = {"time": (window.start + timedelta(minutes=5 * t)).isoformat()}
             for name in names:
                 f = bundle.feature_names.index(name)
-                row[name] = _reading(values[t, col, f])
+                seen = bool(window.observed[t, col])
+                row[name] = _reading(window.values[t, col, f]) if seen else None
             history.append(row)
-        last = start + timedelta(minutes=5 * (values.shape[0] - 1))
+        last = window.start + timedelta(minutes=5 * (window.values.shape[0] - 1))
+        inputs_observed = _inputs_observed(window, col)
         steps = []
         for h in range(OUT_STEPS):
             step: dict[str, Any] = {
@@ -156,16 +157,23 @@ class ForecastService:
             "issued_at": last.isoformat(),
             "features": list(names),
             "history": history,
+            "inputs_observed": inputs_observed,
+            "inputs_needed": IN_STEPS,
             "forecast": steps,
-            "congestion_in_min": _congestion_in(bundle, pred, col),
+            "congestion_in_min": _congestion_in(bundle, pred, col) if inputs_observed else None,
         }
 
     def overview(self) -> dict[str, Any]:
         """Every detector with the minutes until congestion is expected (None: not this hour)."""
         bundle = self.bundle()
-        _, _, pred, source = self._predict(bundle)
+        window, pred, source = self._predict(bundle)
         detectors = [
-            {"detector": d, "congestion_in_min": _congestion_in(bundle, pred, i)}
+            {
+                "detector": d,
+                "congestion_in_min": (
+                    _congestion_in(bundle, pred, i) if _inputs_observed(window, i) else None
+                ),
+            }
             for i, d in enumerate(bundle.sensor_ids)
         ]
         soon = sorted(
@@ -199,11 +207,13 @@ class ForecastService:
             raise UnknownDetectorError(
                 f"no forecasts for detector {detector!r}", hint=f"known detectors: {shown}"
             )
-        start, values, pred, source = self._predict(bundle)
-        issued = start + timedelta(minutes=5 * (values.shape[0] - 1))
+        window, pred, source = self._predict(bundle)
+        issued = window.start + timedelta(minutes=5 * (window.values.shape[0] - 1))
         found = []
         for col, name in enumerate(ids):
             if detector is not None and name != detector:
+                continue
+            if not _inputs_observed(window, col):  # no recent reading: nothing to go on
                 continue
             expected = _outlook(bundle, pred, col)
             if expected is not None:
@@ -219,6 +229,11 @@ class ForecastService:
             "on_map": sum(1 for d in ids if d in places and places[d].x is not None),
             "congestion": found,
         }
+
+
+def _inputs_observed(window: RecentWindow, col: int) -> int:
+    """How many of the model's input steps hold a reading of detector ``col``."""
+    return int(window.observed[-IN_STEPS:, col].sum())
 
 
 def _reading(value: float) -> float | None:

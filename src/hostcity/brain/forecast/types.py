@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 STEP_S = 300
 """Seconds between two observations: the benchmark's and the live service's five minutes."""

@@ -10,7 +10,15 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hostcity.brain.forecast.errors import ForecastDataError
-from hostcity.brain.forecast.types import FLOW, SPEED, STEP_S, FloatArray, SensorGraph, Series
+from hostcity.brain.forecast.types import (
+    FLOW,
+    SPEED,
+    STEP_S,
+    BoolArray,
+    FloatArray,
+    SensorGraph,
+    Series,
+)
 from hostcity.brain.twin.adapters.tables import ObservationRow
 from hostcity.core.db import session_scope
 from hostcity.core.timeutil import as_utc
@@ -109,6 +117,28 @@ class StoreHistory:
         means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
         values = np.concatenate([sums[..., :1], means[..., 1:]], axis=-1)
         return values[..., [FEATURES.index(f) for f in features]]
+
+    def observed(self, detector_ids: list[str], start: datetime, steps: int) -> BoolArray:
+        """(steps, N): True where the store holds a reading of the detector in that step."""
+        first = _bucket(start)
+        column = {d: i for i, d in enumerate(detector_ids)}
+        present = np.zeros((steps, len(detector_ids)), dtype=bool)
+        with session_scope(self.session_factory) as session:
+            rows = session.execute(
+                select(ObservationRow.detector_id, ObservationRow.observed_to)
+                .where(
+                    ObservationRow.observed_to >= _bucket_time(first),
+                    ObservationRow.observed_to < _bucket_time(first + steps),
+                    ObservationRow.detector_id.in_(detector_ids),
+                    *self._of_source(),
+                )
+                .distinct()
+            ).all()
+        for detector, t_to in rows:
+            k = _bucket(t_to) - first
+            if 0 <= k < steps:
+                present[k, column[detector]] = True
+        return present
 
     def locations(self) -> dict[str, tuple[float, float]]:
         """Longitude and latitude of each detector that reported one."""

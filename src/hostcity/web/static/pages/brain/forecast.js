@@ -98,6 +98,14 @@ export function renderForecast(el, ctx) {
   let current = null;
   let timer = null;
 
+  // Says when the model had to fill in readings the store does not hold (a twin just started).
+  function inputsNote(forecast) {
+    const { inputs_observed: seen, inputs_needed: needed } = forecast;
+    if (seen === undefined || seen >= needed) return "";
+    if (seen === 0) return `No reading of this detector in the last ${needed * 5} minutes: the forecast has nothing recent to go on. `;
+    return `Only ${seen} of the last ${needed} five-minute readings are in; the gaps are filled with the nearest reading. `;
+  }
+
   function drawCurrent() {
     if (!current) return;
     chartBox.replaceChildren(drawChart(current, featurePicker.value || "flow"));
@@ -114,9 +122,9 @@ export function renderForecast(el, ctx) {
     featurePicker.replaceChildren(...current.features.map((f) => h("option", { value: f }, f)));
     if (current.features.includes(keep)) featurePicker.value = keep;
     model.textContent = `Model: ${current.model.name} (version ${current.model.version}); ${current.model.note}. Inputs from ${current.source}.`;
-    summary.textContent = current.congestion_in_min === null
+    summary.textContent = inputsNote(current) + (current.congestion_in_min === null
       ? `No congestion expected at detector ${id} in the next hour.`
-      : `Congestion expected at detector ${id} in ${current.congestion_in_min} minutes.`;
+      : `Congestion expected at detector ${id} in ${current.congestion_in_min} minutes.`);
     drawCurrent();
   }
 
