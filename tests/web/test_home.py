@@ -37,6 +37,8 @@ def test_login_link_and_bad_token(page: Any, live_server: LiveServer) -> None:
 
 
 def test_each_pillar_page_opens(page: Any, live_server: LiveServer) -> None:
+    failed: list[str] = []  # every resource the pages ask for exists (the icon included)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     login(page, live_server)
     for pillar, title in (
         ("brain", "City Brain"),
@@ -46,3 +48,5 @@ def test_each_pillar_page_opens(page: Any, live_server: LiveServer) -> None:
         page.click(f"#nav a[data-page={pillar}]")
         page.wait_for_selector(f"main[data-page={pillar}] h1")
         assert page.inner_text("main h1") == title
+    page.wait_for_timeout(1000)  # let the last page finish its requests
+    assert failed == []
