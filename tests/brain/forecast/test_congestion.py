@@ -19,13 +19,11 @@ from hostcity.brain.forecast.congestion import (
 from hostcity.brain.forecast.daily import (
     WEEKEND_SHAPE,
     check_days,
-    clock_reading,
     first_day,
     plan_days,
     reading_interval_s,
 )
 from hostcity.brain.twin.types import (
-    DetectorReading,
     DetectorSpec,
     EdgeGeometry,
     NetworkGeometry,
@@ -183,13 +181,6 @@ def test_first_day_ends_at_the_midnight_before() -> None:
 def test_bad_days_are_refused(days: int) -> None:
     with pytest.raises(InputError, match="--days must be 1 to 60"):
         check_days(days)
-
-
-def test_clock_reading_scales_counts_and_times() -> None:
-    reading = DetectorReading("d", 75.0, 150.0, 3, 12.5, 8.0)
-    clock = clock_reading(reading, 4.0)
-    assert (clock.begin_s, clock.end_s, clock.vehicles) == (300.0, 600.0, 12)
-    assert (clock.occupancy_pct, clock.mean_speed_mps) == (12.5, 8.0)
 
 
 @pytest.mark.parametrize(

@@ -131,3 +131,24 @@ def test_cli_train_then_show_and_models(
     code, out = invoke(settings, "brain", "forecast", "show", "3", "--json")
     assert code == 0, out
     assert len(json.loads(out)["forecast"]) == 12
+
+
+def test_readings_that_do_not_tile_five_minutes_give_flow_per_five_minutes(
+    platform: Platform,
+) -> None:
+    with session_scope(platform.session_factory) as session:
+        for k in range(6):  # four-minute readings (the demo city's minute on its day's clock)
+            session.add(
+                ObservationRow(
+                    detector_id="a",
+                    observed_from=T0 + timedelta(minutes=4 * k),
+                    observed_to=T0 + timedelta(minutes=4 * (k + 1)),
+                    intensity_veh=24.0,
+                    speed_mps=10.0,
+                    source="twin",
+                )
+            )
+    history = StoreHistory(platform.session_factory)
+    values = history.window(["a"], T0, 5, ("flow", "speed"))
+    assert values[:, 0, 0].tolist() == pytest.approx([30.0] * 5)  # 6 vehicles a minute
+    assert values[:, 0, 1].tolist() == pytest.approx([36.0] * 5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from hostcity.brain.twin.types import (
 from hostcity.brain.twin.worker import TwinWorker
 from hostcity.core.errors import DependencyError
 from hostcity.core.platform import Platform
-from hostcity.core.timeutil import utcnow
+from hostcity.core.timeutil import parse_iso, utcnow
 
 
 class ScriptedRun:
@@ -28,6 +29,7 @@ class ScriptedRun:
 
     interval_s = 60.0
     begin_s = 100.0
+    time_compression = 1.0
 
     def __init__(self, length_s: float = 120.0, *, control: bool = True) -> None:
         self.length_s = length_s
@@ -214,3 +216,71 @@ def test_each_read_goes_live_and_a_stored_reading_covers_store_every_s(
         assert reading.intensity_veh == 6
         assert reading.occupancy == pytest.approx(0.5)
         assert reading.green_s == 24.0
+
+
+class CompressedRun(FineRun):
+    """The demo city's pace: each simulated second stands for four clock seconds."""
+
+    time_compression = 4.0
+
+
+def _run_to_end(worker: TwinWorker) -> None:
+    worker.start()
+    try:
+        _wait_for(lambda: worker.join(0.05))
+    finally:
+        worker.stop()
+
+
+def test_a_compressed_run_stores_readings_on_the_clock_of_its_day(platform: Platform) -> None:
+    service = _service(platform)
+    subscription = service.hub.subscribe()
+    _run_to_end(
+        TwinWorker(
+            service,
+            CompressedRun,
+            scenario="day",
+            speed=1e6,
+            stop_after_sim_s=120.0,
+            store_every_s=60.0,
+        )
+    )
+    live = []
+    while (event := subscription.get(0.01)) is not None:
+        if event.kind == "loop_reads":
+            live += event.data["observations"]
+    subscription.close()
+    midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    stored = sorted(service.recent(limit=100), key=lambda o: o.observed_from)
+    # simulated 100-160 s and 160-220 s of the day: clock 400-640 s and 640-880 s after midnight
+    assert [(o.observed_from - midnight).total_seconds() for o in stored] == [400.0, 640.0]
+    for reading in stored:
+        assert (reading.observed_to - reading.observed_from).total_seconds() == 240
+        assert reading.intensity_veh == 24  # 6 vehicles a simulated minute: 24 in four minutes
+        assert reading.flow_veh_per_h == pytest.approx(360.0)  # the hour's flow is kept
+        assert reading.green_s == 96.0
+        assert reading.occupancy == pytest.approx(0.5)
+    # live reads keep the twin's own seconds (incident detection reads them as traffic time)
+    assert len(live) == 12
+    assert {parse_iso(o["observed_to"]) - parse_iso(o["observed_from"]) for o in live} == {
+        timedelta(seconds=10)
+    }
+    assert {o["intensity_veh"] for o in live} == {1}
+
+
+@pytest.mark.parametrize(
+    ("run_kind", "pace"), [(FineRun, "own pace"), (CompressedRun, "a day's clock")]
+)
+def test_a_new_worker_continues_after_the_stored_readings(
+    platform: Platform, run_kind: type[FineRun], pace: str
+) -> None:
+    service = _service(platform)
+    for _ in range(2):  # two servers, one after the other, on one database
+        worker = TwinWorker(
+            service, run_kind, scenario="s", speed=1e6, stop_after_sim_s=120.0, store_every_s=60.0
+        )
+        _run_to_end(worker)
+    windows = sorted((o.observed_from, o.observed_to) for o in service.recent(limit=100))
+    assert len(windows) == 4, pace
+    for (_, previous_end), (start, _) in itertools.pairwise(windows):
+        assert start >= previous_end, pace

@@ -52,6 +52,8 @@ class Scenario:
         additional_files: Additional files (detectors, programs), in load order.
         begin_s: Simulation start, in seconds of the scenario's clock.
         end_s: Simulation end; vehicles due before it count in evaluations.
+        time_compression: Clock seconds each simulated second stands for (the demo city plays
+            a day in 4.5 hours: 4); 1 for scenarios that run at their own pace.
     """
 
     name: str
@@ -60,6 +62,7 @@ class Scenario:
     additional_files: tuple[Path, ...]
     begin_s: float
     end_s: float
+    time_compression: float = 1.0
 
     @property
     def duration_s(self) -> float:

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from hostcity.brain.control.demand import DemandProfile
 from hostcity.brain.forecast.types import STEP_S
-from hostcity.brain.twin.types import DetectorReading
 from hostcity.core.errors import InputError
 
 DAY_S = 86_400
@@ -113,21 +112,6 @@ def plan_days(
         )
         plans.append(DayPlan(day, weekend, event, profile))
     return plans
-
-
-def clock_reading(reading: DetectorReading, time_compression: float) -> DetectorReading:
-    """A loop reading of a time-compressed run, restated in clock time.
-
-    One simulated second stands for ``time_compression`` clock seconds and flows per simulated
-    hour equal those of the clock hour, so a clock window counts ``time_compression`` times the
-    vehicles; occupancy and speed do not change.
-    """
-    return dataclasses.replace(
-        reading,
-        begin_s=reading.begin_s * time_compression,
-        end_s=reading.end_s * time_compression,
-        vehicles=round(reading.vehicles * time_compression),
-    )
 
 
 def reading_interval_s(time_compression: float) -> float:

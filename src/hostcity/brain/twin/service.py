@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -115,6 +115,11 @@ class TwinService:
             {"source": "twin", "observations": [o.to_dict() for o in observations]},
         )
         return len(observations)
+
+    def latest_end(self, *, source: str = "twin") -> datetime | None:
+        """End of the newest stored observation window of ``source`` (None: nothing stored)."""
+        with session_scope(self.session_factory) as session:
+            return store.latest_end(session, source=source)
 
     def prune(self, *, source: str = "twin", keep_s: float = TWIN_RETENTION_S) -> int:
         """Delete observations of ``source`` older than ``keep_s`` seconds; returns how many."""

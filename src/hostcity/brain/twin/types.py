@@ -202,9 +202,14 @@ class TwinStatus:
     last_error: str | None = None
     detectors: int = 0
     since: datetime | None = None
+    time_compression: float = 1.0
+    """Clock seconds each simulated second stands for (4 in the demo city's day)."""
+    clock_epoch: datetime | None = None
+    """The moment simulated second 0 stands for on the stored readings' clock."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         data = asdict(self)
         data["since"] = self.since.isoformat() if self.since else None
+        data["clock_epoch"] = self.clock_epoch.isoformat() if self.clock_epoch else None
         return data

@@ -7,10 +7,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from hostcity.brain.twin.clock import TwinClock, start_clock
 from hostcity.brain.twin.detectors import merge_batches
 from hostcity.brain.twin.ngsi import reading_to_entity
 from hostcity.brain.twin.service import TwinService
@@ -41,6 +42,8 @@ class TwinRun(Protocol):
 
     @property
     def begin_s(self) -> float: ...
+    @property
+    def time_compression(self) -> float: ...
     def open(self) -> None: ...
     def step(self) -> float: ...
     def finished(self) -> bool: ...
@@ -107,7 +110,8 @@ class TwinWorker:
         self._controllers: dict[str, str] = {}
         self._pending: dict[str, str] = {}
         self._control_available = True
-        self._clock_floor: datetime | None = None
+        self._clock_floor: datetime | None = None  # end of the latest stored reading
+        self._live_floor: datetime | None = None  # end of the latest live read
 
     # BackgroundWorker ------------------------------------------------------------------------
 
@@ -252,12 +256,16 @@ class TwinWorker:
         self._set_status(state="running" + note, detectors=len(run.detectors), since=utcnow())
 
     def _simulate(self, run: TwinRun) -> None:
-        # a new run continues the twin's clock, so its windows never overlap earlier ones
-        start = max(utcnow(), self._clock_floor) if self._clock_floor else utcnow()
-        epoch = start - timedelta(seconds=run.begin_s)
+        live, stored = self._clocks(run)
         wall_start = time.monotonic()
         sim_start = sim_now = run.begin_s
-        self._set_status(begin_s=sim_start, sim_time_s=sim_start, achieved_speed=None)
+        self._set_status(
+            begin_s=sim_start,
+            sim_time_s=sim_start,
+            achieved_speed=None,
+            time_compression=stored.compression,
+            clock_epoch=stored.epoch,
+        )
         next_read = sim_start + run.interval_s
         self._unstored = []  # reads of an earlier run never merge into this run's readings
         next_snapshot = wall_start
@@ -269,8 +277,8 @@ class TwinWorker:
             self._apply_pending(run)
             sim_now = run.step()
             if sim_now >= next_read - 1e-6:
-                self._ingest(run, epoch, next_read - run.interval_s, next_read)
-                self._clock_floor = epoch + timedelta(seconds=next_read)
+                self._ingest(run, (live, stored), next_read - run.interval_s, next_read)
+                self._live_floor, self._clock_floor = live.at(next_read), stored.at(next_read)
                 next_read += run.interval_s
             wall_now = time.monotonic()
             if wall_now >= next_snapshot:
@@ -297,13 +305,38 @@ class TwinWorker:
         with self._lock:
             self._status = replace(self._status, sim_time_s=sim_now, achieved_speed=achieved)
 
-    def _ingest(self, run: TwinRun, epoch: datetime, begin_s: float, end_s: float) -> None:
+    def _clocks(self, run: TwinRun) -> tuple[TwinClock, TwinClock]:
+        """The clocks of a new run: of its live loop reads, and of its stored readings.
+
+        A new run continues after the twin's latest stored reading (this worker's, or an
+        earlier server's), so stored windows never overlap. A time-compressed run stores its
+        readings on the clock of the day it stands for, as recorded history is; its live reads
+        keep the twin's own seconds, which incident detection reads as traffic seconds.
+        """
+        now, compression = utcnow(), run.time_compression
+        try:
+            kept = self.service.latest_end(source="twin")
+        except HostCityError as exc:  # an unreadable store must not stop the twin
+            log.warning("the twin could not read its latest stored reading: %s", exc)
+            kept = None
+        floors = [f for f in (self._clock_floor, kept) if f is not None]
+        stored = start_clock(run.begin_s, compression, now=now, floor=max(floors, default=None))
+        if compression == 1.0:
+            return stored, stored
+        return start_clock(run.begin_s, 1.0, now=now, floor=self._live_floor), stored
+
+    def _ingest(
+        self, run: TwinRun, clocks: tuple[TwinClock, TwinClock], begin_s: float, end_s: float
+    ) -> None:
         """Push this read of the loops live; store a reading once ``store_every_s`` is covered."""
         specs = {spec.detector_id: spec for spec in run.detectors}
         reads = run.read_detectors(begin_s, end_s)
         if not reads:
             return
-        read_entities = [reading_to_entity(r, specs[r.detector_id], epoch=epoch) for r in reads]
+        live, stored = clocks
+        read_entities = [
+            reading_to_entity(r, specs[r.detector_id], epoch=live.epoch) for r in reads
+        ]
         try:
             self.service.publish_loop_reads(read_entities)
         except HostCityError as exc:
@@ -313,12 +346,13 @@ class TwinWorker:
         if self.store_every_s is not None and covered_s < self.store_every_s - 1e-6:
             return
         batches, self._unstored = self._unstored, []
-        if len(batches) == 1:  # a stored reading is this read
+        if len(batches) == 1 and stored == live:  # a stored reading is this read
             entities = read_entities
         else:
+            merged = batches[0] if len(batches) == 1 else merge_batches(batches)
             entities = [
-                reading_to_entity(r, specs[r.detector_id], epoch=epoch)
-                for r in merge_batches(batches)
+                reading_to_entity(stored.restate(r), specs[r.detector_id], epoch=stored.epoch)
+                for r in merged
             ]
         try:
             self.service.ingest(entities, source="twin")

@@ -124,4 +124,5 @@ def build_demo_city(workdir: Path, *, seed: int = 42) -> Scenario:
         (),
         DEMO_PROFILE.sim_s(DEMO_BEGIN_H),
         DEMO_PROFILE.sim_s(DEMO_END_H),
+        DEMO_PROFILE.time_compression,
     )

@@ -21,7 +21,6 @@ from hostcity.brain.forecast.congestion import detector_places
 from hostcity.brain.forecast.daily import (
     DAY_S,
     DayPlan,
-    clock_reading,
     first_day,
     plan_days,
     reading_interval_s,
@@ -29,6 +28,7 @@ from hostcity.brain.forecast.daily import (
 from hostcity.brain.forecast.errors import ForecastDataError
 from hostcity.brain.forecast.types import STEP_S, FloatArray
 from hostcity.brain.twin.adapters.tables import ObservationRow
+from hostcity.brain.twin.clock import clock_reading
 from hostcity.brain.twin.ngsi import reading_to_entity
 from hostcity.brain.twin.types import DetectorReading, DetectorSpec, NetworkGeometry
 from hostcity.core.db import session_scope

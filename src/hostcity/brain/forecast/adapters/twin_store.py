@@ -36,7 +36,9 @@ def _bucket_time(bucket: int) -> datetime:
 
 
 class StoreHistory:
-    """Observations of the store summed (flow, veh per 5 min) or averaged (occupancy, km/h).
+    """Observations of the store in five-minute steps: flow as vehicles per five minutes (the
+    step's count scaled to five minutes when its readings cover more or less, as a starting
+    twin's first step or readings that straddle steps do), occupancy and speed (km/h) averaged.
 
     Args:
         session_factory: The database.
@@ -82,6 +84,7 @@ class StoreHistory:
         column = {d: i for i, d in enumerate(detector_ids)}
         sums = np.zeros((steps, len(detector_ids), len(FEATURES)))
         counts = np.zeros_like(sums)
+        counted_s = np.zeros((steps, len(detector_ids)))  # seconds the flow counts cover
         with session_scope(self.session_factory) as session:
             rows = session.execute(
                 select(
@@ -103,9 +106,11 @@ class StoreHistory:
             k, n = _bucket(t_to) - first, column[detector]
             if not 0 <= k < steps:
                 continue
-            count = counted
+            count, length_s = counted, (as_utc(t_to) - as_utc(t_from)).total_seconds()
             if count is None and rate is not None:
-                count = rate * (as_utc(t_to) - as_utc(t_from)).total_seconds() / 3600
+                count = rate * length_s / 3600
+            if count is not None and length_s > 0:
+                counted_s[k, n] += length_s
             for f, value in (
                 (0, count),
                 (1, occupancy),
@@ -115,7 +120,10 @@ class StoreHistory:
                     sums[k, n, f] += value
                     counts[k, n, f] += 1
         means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
-        values = np.concatenate([sums[..., :1], means[..., 1:]], axis=-1)
+        flow = np.divide(
+            sums[..., 0] * STEP_S, counted_s, out=sums[..., 0].copy(), where=counted_s > 0
+        )
+        values = np.concatenate([flow[..., None], means[..., 1:]], axis=-1)
         return values[..., [FEATURES.index(f) for f in features]]
 
     def observed(self, detector_ids: list[str], start: datetime, steps: int) -> BoolArray:

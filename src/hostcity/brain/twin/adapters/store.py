@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hostcity.brain.twin.adapters.tables import ObservationRow
 from hostcity.brain.twin.types import Observation
+from hostcity.core.timeutil import as_utc
 
 
 def _to_row(observation: Observation) -> ObservationRow:
@@ -91,6 +92,14 @@ def count_observations(session: Session, *, detector_id: str | None = None) -> i
     if detector_id is not None:
         query = query.where(ObservationRow.detector_id == detector_id)
     return int(session.scalar(query) or 0)
+
+
+def latest_end(session: Session, *, source: str) -> datetime | None:
+    """End of the newest observation window of ``source``; None when it stored none."""
+    newest = session.scalar(
+        select(func.max(ObservationRow.observed_to)).where(ObservationRow.source == source)
+    )
+    return None if newest is None else as_utc(newest)
 
 
 def delete_before(session: Session, *, source: str, received_before: datetime) -> int:

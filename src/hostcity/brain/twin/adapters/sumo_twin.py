@@ -146,6 +146,11 @@ class SumoTwinRun:
         return float(self.scenario.begin_s)
 
     @property
+    def time_compression(self) -> float:
+        """Clock seconds each simulated second stands for (the scenario's; 1 when it has none)."""
+        return float(getattr(self.scenario, "time_compression", 1.0))
+
+    @property
     def net_file(self) -> Path:
         """The SUMO network the run simulates."""
         return Path(self.scenario.net_file)

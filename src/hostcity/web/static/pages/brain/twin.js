@@ -124,7 +124,25 @@ export function renderTwin(el, ctx) {
     congestion.attach(network);
   }
 
+  // A time-compressed scenario (the demo city's day) shows the hour of the day it stands for.
+  let day = null;
+  function showClock(simS) {
+    if (day) {
+      const at = new Date(Date.parse(day.epoch) + simS * day.compression * 1000);
+      clock.value.textContent = at.toISOString().slice(11, 16);
+      return;
+    }
+    const t = Math.floor(simS);
+    clock.value.textContent = `${String(Math.floor(t / 3600)).padStart(2, "0")}:` +
+      `${String(Math.floor((t % 3600) / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
+  }
+
   function showStatus(s) {
+    const compressed = s.clock_epoch && s.time_compression !== 1;
+    day = compressed ? { epoch: s.clock_epoch, compression: s.time_compression } : null;
+    clock.el.querySelector(".label").textContent = compressed
+      ? `time of day (UTC) on the simulated day, ${s.time_compression}× compressed`
+      : "simulated time";
     const restarting = s.state.startsWith("restarting");
     const speedText = s.achieved_speed ? ` · ${s.achieved_speed}× real time` : "";
     status.textContent = `Twin ${s.state} · scenario ${s.scenario} · ${s.detectors} loops${speedText}` +
@@ -137,9 +155,7 @@ export function renderTwin(el, ctx) {
     const kmh = state.kpis.mean_speed_mps === null ? null : state.kpis.mean_speed_mps * 3.6;
     speed.value.textContent = fmt(kmh);
     delay.value.textContent = fmt(state.kpis.mean_delay_s);
-    const t = Math.floor(state.sim_time_s);
-    clock.value.textContent = `${String(Math.floor(t / 3600)).padStart(2, "0")}:` +
-      `${String(Math.floor((t % 3600) / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
+    showClock(state.sim_time_s);
     for (const [id, v] of Object.entries(state.edge_speed_mps)) {
       const line = edgeEls.get(id);
       if (line) line.setAttribute("stroke", speedColour(v, edgeLimits.get(id)));
