@@ -108,6 +108,24 @@ def test_an_hour_of_history_is_stored_and_written_as_a_benchmark(
     assert _stored(platform) == 12 * detectors
 
 
+def test_history_runs_the_twins_signal_controller(
+    settings: Settings, platform: Platform, grid_net: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = {}
+    for controller in ("fixed", None):  # None: the twin's own, brain.controller
+        chosen = [] if controller is None else ["--controller", controller]
+        args = [str(grid_net), "--days", "1", "--hours", "0.5", "--end", END, *chosen, "--json"]
+        code, out = _run(settings, capsys, *args)
+        assert code == 0, out
+        result = json.loads(out)
+        recorded[result["controller"]] = series_from_store(
+            StoreHistory(platform.session_factory)
+        ).values
+    assert set(recorded) == {"fixed", settings.brain.controller}
+    # the same demand under another controller queues differently at the loops
+    assert not np.allclose(recorded["fixed"], recorded[settings.brain.controller])
+
+
 def test_readable_output_names_the_days_and_next_steps(
     settings: Settings, grid_net: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -131,6 +149,7 @@ def test_readable_output_names_the_days_and_next_steps(
         pytest.param((["{grid}", "--time-compression", "7"], "time compression"), id="compression"),
         pytest.param((["{grid}", "--days", "1", "--hours", "30"], "--hours must be"), id="hours"),
         pytest.param((["{plain}"], "no signalised junctions"), id="no-traffic-lights"),
+        pytest.param((["{grid}", "--controller", "warp"], "unknown controller"), id="controller"),
         pytest.param(
             (["{grid}", "--backend", "carrier-pigeon"], "unknown SUMO backend"), id="backend"
         ),

@@ -155,6 +155,7 @@ class DemoForecastJob:
                 end=params.get("end"),
                 seed=int(params.get("seed", settings.brain.seed)),
                 time_compression=DEFAULT_COMPRESSION,
+                controller=settings.brain.controller,  # the queues the live twin will show
             )
             result["history"] = self.children.record(
                 request,

@@ -31,6 +31,9 @@ def register(app: typer.Typer) -> None:
             4.0, help="clock seconds per simulated second (a divisor of 300)"
         ),
         backend: str = typer.Option("libsumo", help="'libsumo' (in process) or 'traci'"),
+        controller: str | None = typer.Option(
+            None, help="signal controller of every junction (default: the twin's, brain.controller)"
+        ),
         hours: float | None = typer.Option(
             None, hidden=True, help="record only the first hours (short test runs)"
         ),
@@ -44,6 +47,7 @@ def register(app: typer.Typer) -> None:
         """
         from hostcity.brain.forecast.adapters.history_sim import (
             HistoryRequest,
+            check_controller,
             record_history,
             resolve_network,
             write_benchmark,
@@ -55,6 +59,8 @@ def register(app: typer.Typer) -> None:
 
         check_days(days)  # bad input fails before the data directory is touched
         reading_interval_s(time_compression)
+        if controller is not None:
+            check_controller(controller)
         resolve_network(scenario)
         try:
             until = parse_iso(end) if end else None
@@ -72,6 +78,7 @@ def register(app: typer.Typer) -> None:
             time_compression=time_compression,
             hours=hours,
             backend=backend,
+            controller=settings.brain.controller if controller is None else controller,
         )
         twin = platform.service(SERVICE)
         with progress_bar("history", enabled=not as_json and sys.stderr.isatty()) as report:

@@ -46,6 +46,7 @@ class ChildRequest:
         end: ISO time the days end by; now when None.
         seed: Seed of the demand and of SUMO.
         time_compression: Clock seconds per simulated second.
+        controller: The signal controller of every junction (the live twin's).
         nice: Niceness added to the child.
     """
 
@@ -57,6 +58,7 @@ class ChildRequest:
     end: str | None = None
     seed: int = 42
     time_compression: float = 4.0
+    controller: str = "fixed"
     nice: int = NICE
 
 
@@ -252,6 +254,7 @@ def _record(request: ChildRequest, progress: ProgressFn) -> dict[str, Any]:
                 seed=request.seed,
                 time_compression=request.time_compression,
                 hours=request.hours,
+                controller=request.controller,
             ),
             workdir=Path(request.workdir),
             session_factory=factory,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -32,8 +33,10 @@ from hostcity.brain.twin.clock import clock_reading
 from hostcity.brain.twin.ngsi import reading_to_entity
 from hostcity.brain.twin.types import DetectorReading, DetectorSpec, NetworkGeometry
 from hostcity.core.db import session_scope
-from hostcity.core.errors import InputError
+from hostcity.core.errors import DependencyError, HostCityError, InputError
 from hostcity.core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 SOURCE = "history"
 """Source of recorded observations: kept apart from the live twin's, which are pruned daily."""
@@ -63,6 +66,8 @@ class HistoryRequest:
         time_compression: Clock seconds per simulated second (300 / it must be whole).
         hours: Record only the first hours of the first day (short test runs).
         backend: 'libsumo' (in process) or 'traci' (SUMO as a child process).
+        controller: The signal controller of every junction: the live twin's
+            (``brain.controller``), so that the history shows the queues the twin will.
     """
 
     scenario: str
@@ -72,6 +77,7 @@ class HistoryRequest:
     time_compression: float = DEFAULT_COMPRESSION
     hours: float | None = None
     backend: str = "libsumo"
+    controller: str = "fixed"
 
 
 @dataclass
@@ -87,6 +93,7 @@ class Recording:
     replaced: int = 0
     overlapping: int = 0
     wall_s: float = 0.0
+    controller: str = "fixed"
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready figures of the run (what the CLI and the demo job report)."""
@@ -99,6 +106,7 @@ class Recording:
             "replaced": self.replaced,
             "overlapping": self.overlapping,
             "days": [p.to_dict() for p in self.plans],
+            "controller": self.controller,
             "wall_s": round(self.wall_s, 1),
         }
 
@@ -160,10 +168,12 @@ def record_history(
         ForecastDataError: for a network without signalised junctions (no loops to read).
         DependencyError: when SUMO is missing.
     """
+    from hostcity.brain.twin.adapters.scenario import control_factory
     from hostcity.brain.twin.adapters.sumo_net import read_network
     from hostcity.brain.twin.adapters.sumo_twin import SumoTwinRun, sumo_backend
 
     report = progress or (lambda _f, _m: None)
+    check_controller(request.controller)
     compression = request.time_compression
     interval_s = reading_interval_s(compression)
     start = first_day(request.days, request.end or utcnow())
@@ -187,14 +197,22 @@ def record_history(
     trips = workdir / f"{name}.history.seed{request.seed}.trips.xml"
     write_demand(plans, net_file, trips, seed=request.seed, time_compression=compression)
     scenario = Scenario(name, net_file, (trips,), additional, 0.0, clock_s / compression)
+    controlled = request.controller != "fixed"
     run = SumoTwinRun(
-        scenario, workdir=workdir, interval_s=interval_s, seed=request.seed, backend=request.backend
+        scenario,
+        workdir=workdir,
+        interval_s=interval_s,
+        seed=request.seed,
+        backend=request.backend,
+        control_factory=control_factory() if controlled else None,
     )
     started = time.monotonic()
     run.open()
     try:
+        used = _control_every_junction(run, request.controller) if controlled else "fixed"
         steps = round(clock_s / STEP_S)
         recording = Recording(start, list(run.detectors), np.zeros(0), plans, run.network)
+        recording.controller = used
         end = start + timedelta(seconds=clock_s)
         recording.replaced, recording.overlapping = _clear(session_factory, start, end)
         recording.values = _simulate(
@@ -204,6 +222,35 @@ def record_history(
         run.close()
     recording.wall_s = time.monotonic() - started
     return recording
+
+
+def check_controller(name: str) -> None:
+    """Raise when ``name`` is not a signal controller.
+
+    Raises:
+        InputError: naming the controllers there are.
+    """
+    from hostcity.brain.control.controllers import CONTROLLER_NAMES
+
+    if name not in CONTROLLER_NAMES:
+        raise InputError(
+            f"unknown controller {name!r}", hint=f"use one of {', '.join(CONTROLLER_NAMES)}"
+        )
+
+
+def _control_every_junction(run: Any, controller: str) -> str:
+    """Put every signalised junction of the opened ``run`` on ``controller``; returns the
+    controller the history runs on: ``controller``, or 'fixed' when control cannot run here
+    (as the live twin falls back)."""
+    for tls in run.network.tls_ids:
+        try:
+            run.set_controller(tls, controller)
+        except DependencyError as exc:
+            log.warning("the history runs on fixed programs: %s", exc)
+            return "fixed"
+        except HostCityError as exc:  # e.g. a junction with no green a controller could choose
+            log.info("junction %s keeps its fixed program in the history: %s", tls, exc)
+    return controller
 
 
 def _simulate(
