@@ -15,7 +15,14 @@ from hostcity.core.platform import Platform
 NOW = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)  # a Thursday morning, outside the 15-19 h rush
 
 
-def _store(platform: Platform, detectors: list[str], first: datetime, minutes: int) -> None:
+def _store(
+    platform: Platform,
+    detectors: list[str],
+    first: datetime,
+    minutes: int,
+    *,
+    vehicles: float = 20.0,
+) -> None:
     """One reading a minute per detector: 20 vehicles (100 per five minutes) at 90 km/h."""
     with session_scope(platform.session_factory) as session:
         for m in range(minutes):
@@ -25,8 +32,8 @@ def _store(platform: Platform, detectors: list[str], first: datetime, minutes: i
                         detector_id=d,
                         observed_from=first + timedelta(minutes=m),
                         observed_to=first + timedelta(minutes=m + 1),
-                        intensity_veh=20.0,
-                        speed_mps=25.0,
+                        intensity_veh=vehicles,
+                        speed_mps=25.0 if vehicles else None,
                         source="twin",
                     )
                 )
@@ -35,8 +42,9 @@ def _store(platform: Platform, detectors: list[str], first: datetime, minutes: i
 def test_a_store_with_ten_minutes_of_free_flow_forecasts_free_flow(
     platform: Platform, rush_hour_model: Path
 ) -> None:
-    live = [str(i) for i in range(5)]
+    live = [str(i) for i in range(4)]
     _store(platform, live, NOW - timedelta(minutes=11), 11)  # the twin started 11 minutes ago
+    _store(platform, ["4"], NOW - timedelta(minutes=11), 11, vehicles=0.0)  # nobody passed
     _store(platform, ["5"], NOW - timedelta(days=1), 5)  # 5: known, silent since yesterday
     service = ForecastService(rush_hour_model.parent, StoreHistory(platform.session_factory))
     service.bundle().metadata["chosen"] = "ridge"  # a model that reads its 12 inputs
@@ -53,6 +61,8 @@ def test_a_store_with_ten_minutes_of_free_flow_forecasts_free_flow(
     assert min(step["speed"] for step in body["forecast"]) > service.bundle().congestion_speed[0]
     assert body["congestion_in_min"] is None
 
+    quiet = service.forecast("4")["history"][-2:]  # measured: no vehicle, so no speed
+    assert [(h["flow"], h["speed"]) for h in quiet] == [(0.0, None), (0.0, None)]
     silent = service.forecast("5")
     assert silent["inputs_observed"] == 0 and silent["congestion_in_min"] is None
     assert service.congestion({})["congestion"] == []

@@ -16,7 +16,7 @@ from hostcity.brain.forecast.congestion import HORIZON_MIN, Outlook, Place, Thre
 from hostcity.brain.forecast.errors import UnknownDetectorError
 from hostcity.brain.forecast.history import ObservationHistory, RecentWindow, recent_window
 from hostcity.brain.forecast.protocol import IN_STEPS, OUT_STEPS
-from hostcity.brain.forecast.types import FloatArray
+from hostcity.brain.forecast.types import SPEED, FloatArray
 from hostcity.core.errors import NotFoundError
 
 HISTORY_SHOWN = 36
@@ -134,7 +134,7 @@ class ForecastService:
             for name in names:
                 f = bundle.feature_names.index(name)
                 seen = bool(window.observed[t, col])
-                row[name] = _reading(window.values[t, col, f]) if seen else None
+                row[name] = _reading(name, window.values[t, col, f]) if seen else None
             history.append(row)
         last = window.start + timedelta(minutes=5 * (window.values.shape[0] - 1))
         inputs_observed = _inputs_observed(window, col)
@@ -236,8 +236,9 @@ def _inputs_observed(window: RecentWindow, col: int) -> int:
     return int(window.observed[-IN_STEPS:, col].sum())
 
 
-def _reading(value: float) -> float | None:
-    return None if value == 0 else round(float(value), 2)
+def _reading(feature: str, value: float) -> float | None:
+    """A measured value as shown; a speed of 0 means no vehicle passed, so there is none."""
+    return None if feature == SPEED and value == 0 else round(float(value), 2)
 
 
 def _outlook(bundle: ModelBundle, pred: FloatArray, col: int) -> Outlook | None:
