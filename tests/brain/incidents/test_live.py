@@ -88,6 +88,24 @@ def test_a_stall_through_green_becomes_a_stored_incident(service: IncidentServic
     assert incident.raised_at == EPOCH + timedelta(seconds=first_s)
 
 
+def test_incident_times_go_on_the_clock_of_the_stored_readings(service: IncidentService) -> None:
+    from hostcity.brain.twin.clock import TwinClock, clock_note
+
+    day = TwinClock(datetime(2026, 3, 2, tzinfo=UTC), 4.0)  # the demo city's day, 4x compressed
+    note = clock_note(TwinClock(EPOCH), day)  # the reads keep the twin's own seconds
+    worker = _worker(service)
+    for cycle in range(12):
+        worker.handle(_cycle(cycle * 60), clock=note)
+    alarms = worker.handle(_cycle(720, stalled="d-a_0"), clock=note)
+    assert [a.detector_id for a in alarms] == ["d-a_0"]
+    with service.session_factory() as session:
+        [incident] = service.incidents(session, status="open")
+    needed_s = DetectorConfig().min_green_stuck_s
+    first_s = 720 + INTERVAL_S * math.ceil(needed_s / INTERVAL_S)  # as without a clock
+    assert incident.raised_at == day.at(first_s)  # the stored readings' time of that moment
+    assert incident.started_at <= incident.raised_at
+
+
 def test_the_worker_listens_to_the_hub_in_its_thread(service: IncidentService) -> None:
     hub = LiveHub()
     worker = _worker(service, hub)

@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hostcity.brain.twin.clock import TwinClock, clock_reading, start_clock
+from hostcity.brain.twin.clock import (
+    TwinClock,
+    clock_note,
+    clock_reading,
+    restater,
+    start_clock,
+)
 from hostcity.brain.twin.types import DetectorReading
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -47,3 +53,12 @@ def test_a_compressed_run_is_a_day_that_starts_after_the_latest_reading(
     assert clock.epoch == epoch and clock.compression == 4.0
     assert clock.at(5400.0) == epoch + timedelta(hours=6)
     assert floor is None or clock.at(5400.0) >= floor
+
+
+def test_a_live_read_time_is_restated_on_the_stored_clock() -> None:
+    live, day = TwinClock(NOW - timedelta(seconds=5400)), TwinClock(MIDNIGHT, 4.0)
+    restate = restater(clock_note(live, day))
+    assert restate is not None
+    assert restate(live.at(6000.0)) == day.at(6000.0)  # the same simulated second
+    assert restater(None) is None
+    assert restater({"epoch": "yesterday", "live_epoch": "x", "compression": 4}) is None

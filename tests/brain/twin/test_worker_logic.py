@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hostcity.brain.twin.clock import restater
 from hostcity.brain.twin.service import TwinService
 from hostcity.brain.twin.types import (
     DetectorReading,
@@ -245,10 +246,11 @@ def test_a_compressed_run_stores_readings_on_the_clock_of_its_day(platform: Plat
             store_every_s=60.0,
         )
     )
-    live = []
+    live, notes = [], []
     while (event := subscription.get(0.01)) is not None:
         if event.kind == "loop_reads":
             live += event.data["observations"]
+            notes.append(event.data.get("clock"))
     subscription.close()
     midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     stored = sorted(service.recent(limit=100), key=lambda o: o.observed_from)
@@ -266,6 +268,10 @@ def test_a_compressed_run_stores_readings_on_the_clock_of_its_day(platform: Plat
         timedelta(seconds=10)
     }
     assert {o["intensity_veh"] for o in live} == {1}
+    # and say how their times go on the stored clock: the read ending at 220 s ends with them
+    restate = restater(notes[-1])
+    assert restate is not None
+    assert restate(parse_iso(live[-1]["observed_to"])) == stored[-1].observed_to
 
 
 @pytest.mark.parametrize(

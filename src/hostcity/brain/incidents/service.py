@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -132,6 +132,7 @@ class IncidentService:
         *,
         clock_origin: datetime,
         graph: Mapping[str, DetectorNode] | None = None,
+        restate: Callable[[datetime], datetime] | None = None,
     ) -> list[IncidentView]:
         """Store the detector's alarms as raised incidents and notify the webhooks.
 
@@ -139,7 +140,10 @@ class IncidentService:
             alarms: Alarms from ``IncidentDetector.process``.
             clock_origin: The UTC time of second 0 of the stream's clock.
             graph: The detector graph, for locations.
+            restate: Moves a stream time onto the clock the stored readings use (the demo
+                city's day); times are kept as they are without it.
         """
+        place = restate or (lambda moment: moment)
         views: list[IncidentView] = []
         with session_scope(self.session_factory) as session:
             for alarm in alarms:
@@ -152,8 +156,8 @@ class IncidentService:
                     severity=alarm.severity,
                     confidence=alarm.confidence,
                     evidence=alarm.evidence,
-                    started_at=clock_origin + timedelta(seconds=alarm.start_s),
-                    raised_at=clock_origin + timedelta(seconds=alarm.raised_s),
+                    started_at=place(clock_origin + timedelta(seconds=alarm.start_s)),
+                    raised_at=place(clock_origin + timedelta(seconds=alarm.raised_s)),
                     updated_at=utcnow(),
                     lon=node.lon_lat[0] if node and node.lon_lat else None,
                     lat=node.lon_lat[1] if node and node.lon_lat else None,

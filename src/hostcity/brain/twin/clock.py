@@ -9,11 +9,13 @@ time of that day, so forecasts see the day's hours as the recorded history does.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from hostcity.brain.twin.types import DetectorReading
-from hostcity.core.timeutil import as_utc
+from hostcity.core.timeutil import as_utc, parse_iso
 
 DAY = timedelta(days=1)
 
@@ -78,3 +80,30 @@ def start_clock(
     while floor is not None and clock.at(begin_s) < as_utc(floor):
         clock = TwinClock(clock.epoch + DAY, compression)
     return clock
+
+
+def clock_note(live: TwinClock, stored: TwinClock) -> dict[str, Any]:
+    """What live reads on their own seconds carry, so listeners can place their times on the
+    stored readings' clock (``restater``)."""
+    return {
+        "live_epoch": live.epoch.isoformat(),
+        "epoch": stored.epoch.isoformat(),
+        "compression": stored.compression,
+    }
+
+
+def restater(note: Mapping[str, Any] | None) -> Callable[[datetime], datetime] | None:
+    """A live read's time restated on the stored readings' clock, from its ``clock_note``;
+    None without a note, or with one that cannot be read (the times are kept as they are)."""
+    if not note:
+        return None
+    try:
+        live, epoch = parse_iso(str(note["live_epoch"])), parse_iso(str(note["epoch"]))
+        compression = float(note["compression"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+    def restate(moment: datetime) -> datetime:
+        return epoch + (as_utc(moment) - live) * compression
+
+    return restate

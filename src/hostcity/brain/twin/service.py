@@ -100,20 +100,28 @@ class TwinService:
         )
         return IngestResult(stored=stored, detectors=detectors)
 
-    def publish_loop_reads(self, payload: Any) -> int:
+    def publish_loop_reads(self, payload: Any, *, clock: dict[str, Any] | None = None) -> int:
         """Validate the twin's latest loop reads and push them to live listeners; not stored.
 
         Live incident detection watches these (every ``brain.loop_interval_s``); the stored
         readings (``ingest``) cover ``brain.detector_interval_s`` each. Returns how many.
 
+        Args:
+            payload: The reads as NGSI-LD entities.
+            clock: ``clock.clock_note`` when the reads keep the twin's own seconds while the
+                stored readings are on a day's clock (the demo city).
+
         Raises:
             ValidationFailed: naming the first bad entity and field.
         """
         observations = parse_batch(payload, source="twin")
-        self.hub.publish(
-            LOOP_READS,
-            {"source": "twin", "observations": [o.to_dict() for o in observations]},
-        )
+        data: dict[str, Any] = {
+            "source": "twin",
+            "observations": [o.to_dict() for o in observations],
+        }
+        if clock is not None:
+            data["clock"] = clock
+        self.hub.publish(LOOP_READS, data)
         return len(observations)
 
     def latest_end(self, *, source: str = "twin") -> datetime | None:

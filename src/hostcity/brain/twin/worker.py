@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from hostcity.brain.twin.clock import TwinClock, start_clock
+from hostcity.brain.twin.clock import TwinClock, clock_note, start_clock
 from hostcity.brain.twin.detectors import merge_batches
 from hostcity.brain.twin.ngsi import reading_to_entity
 from hostcity.brain.twin.service import TwinService
@@ -338,7 +338,8 @@ class TwinWorker:
             reading_to_entity(r, specs[r.detector_id], epoch=live.epoch) for r in reads
         ]
         try:
-            self.service.publish_loop_reads(read_entities)
+            note = None if stored == live else clock_note(live, stored)
+            self.service.publish_loop_reads(read_entities, clock=note)
         except HostCityError as exc:
             log.warning("the twin could not publish %d loop reads: %s", len(reads), exc)
         self._unstored.append(reads)

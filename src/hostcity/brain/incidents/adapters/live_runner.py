@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from hostcity.brain.incidents.live import LiveDetection, StreamReading, to_sample
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.incidents.types import Alarm, DetectorNode
+from hostcity.brain.twin.clock import restater
 from hostcity.brain.twin.service import LOOP_READS
 from hostcity.core.errors import HostCityError
 from hostcity.core.timeutil import parse_iso
@@ -125,14 +126,20 @@ class LiveIncidentWorker:
                 if event is None or not watched(event.kind, event.data):
                     continue
                 try:
-                    self.handle(event.data.get(OBSERVATIONS) or [])
+                    self.handle(event.data.get(OBSERVATIONS) or [], clock=event.data.get("clock"))
                 except HostCityError as exc:  # a full disk must not stop detection
                     log.warning("incident detection could not store alarms: %s", exc)
         finally:
             subscription.close()
 
-    def handle(self, items: list[Mapping[str, Any]]) -> list[Alarm]:
-        """Detect on one published batch (grouped by window end); returns the alarms raised."""
+    def handle(
+        self, items: list[Mapping[str, Any]], *, clock: Mapping[str, Any] | None = None
+    ) -> list[Alarm]:
+        """Detect on one published batch (grouped by window end); returns the alarms raised.
+
+        ``clock`` (the twin's ``clock_note``) places the stored incidents' times on the clock of
+        the twin's stored readings; detection itself runs on the reads' own seconds.
+        """
         readings = [r for item in items if (r := reading_from_event(item)) is not None]
         if not readings:
             return []
@@ -149,7 +156,9 @@ class LiveIncidentWorker:
             samples = [to_sample(r, clock_origin=self._origin) for r in by_end[end]]
             alarms += detection.feed(s for s in samples if s is not None)
         if alarms:
-            self.service.record_alarms(alarms, clock_origin=self._origin, graph=detection.graph)
+            self.service.record_alarms(
+                alarms, clock_origin=self._origin, graph=detection.graph, restate=restater(clock)
+            )
             self.raised += len(alarms)
         return alarms
 
