@@ -197,3 +197,38 @@ def test_reading_interval(compression: float, interval: float) -> None:
 def test_bad_compression_is_refused(compression: float) -> None:
     with pytest.raises(InputError, match="time compression"):
         reading_interval_s(compression)
+
+
+def test_congestion_skill_counts_flags_that_came_true_and_events_flagged() -> None:
+    from hostcity.brain.forecast.congestion import congestion_skill
+
+    names = ("flow", "speed")
+    fast, slow = (10.0, 60.0), (10.0, 10.0)
+    forecast = np.empty((2, 12, 2, 2))
+    truth = np.empty_like(forecast)
+    forecast[0, :, 0], truth[0, :, 0] = slow, slow  # flagged, and it came: a hit
+    forecast[0, :, 1], truth[0, :, 1] = slow, fast  # flagged, it did not come
+    forecast[1, :, 0], truth[1, :, 0] = fast, slow  # came without a flag
+    forecast[1, :, 1], truth[1, :, 1] = fast, (10.0, 0.0)  # speed 0: no vehicle, not a queue
+    limits = [Thresholds.from_history(30.0, 12.0)] * 2
+    skill = congestion_skill(forecast, truth, names, limits)
+    assert skill == {
+        "congestion_flags": 2.0,
+        "congestion_events": 2.0,
+        "congestion_precision": 0.5,
+        "congestion_recall": 0.5,
+    }
+    assert "congestion_precision" not in congestion_skill(truth * 0 + 60.0, truth, names, limits)
+
+
+def test_training_thresholds_are_the_free_speed_share_and_the_heavy_flow() -> None:
+    from hostcity.brain.forecast.congestion import training_thresholds
+
+    values = np.zeros((100, 2, 2))
+    values[:, 0, 0] = np.arange(100)  # flow 0..99
+    values[:, 0, 1] = 50.0  # speed 50 km/h, always
+    [measured, silent] = training_thresholds(values, ("flow", "speed"))
+    assert measured.speed_kmh == pytest.approx(30.0)  # 0.6 of the 90th percentile speed
+    assert measured.flow_veh == pytest.approx(np.quantile(np.arange(1, 100), 0.95))
+    assert measured.busy_flow_veh == pytest.approx(measured.flow_veh / 2)
+    assert (silent.speed_kmh, silent.flow_veh) == (0.0, 0.0)  # never measured: no threshold

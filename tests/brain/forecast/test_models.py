@@ -82,6 +82,8 @@ def test_backtest_json_has_every_model_and_the_standard_keys() -> None:
     assert names == ["last_value", "historical_average", "ridge", "graph_mlp"]
     keys = {"name", "mae", "rmse", "mape", "mae_h3", "mae_h6", "mae_h12", "train_seconds"}
     assert all(keys <= set(m) for m in body["models"])
+    assert series.feature_names == ("flow", "speed")  # so the congestion layer's skill too:
+    assert all("congestion_flags" in m and "congestion_events" in m for m in body["models"])
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert body["best_baseline"] in names
 

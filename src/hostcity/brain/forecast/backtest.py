@@ -11,6 +11,7 @@ import numpy as np
 
 from hostcity.brain.forecast import graph as graph_math
 from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
+from hostcity.brain.forecast.congestion import Thresholds, congestion_skill, training_thresholds
 from hostcity.brain.forecast.metrics import score
 from hostcity.brain.forecast.protocol import (
     IN_STEPS,
@@ -181,9 +182,10 @@ def run_backtest(
                 True,
             ),
         )
+    thresholds = training_thresholds(p.series.values[:train_end], p.series.feature_names)
     for i, (fit, is_baseline) in enumerate(fits):
         report(0.02 * i, "fitting baselines")
-        result.models.append(_fit_and_score(p, fit, is_baseline))
+        result.models.append(_fit_and_score(p, fit, is_baseline, thresholds))
     if learned:
         from hostcity.brain.forecast import learned as learned_model
 
@@ -203,13 +205,16 @@ def run_backtest(
                 progress=train_progress,
             )
 
-        result.models.append(_fit_and_score(p, fit_learned, False))
+        result.models.append(_fit_and_score(p, fit_learned, False, thresholds))
     report(1.0, "scored on the test part")
     return result
 
 
 def _fit_and_score(
-    prepared: Prepared, fit: Callable[[], Forecaster], baseline: bool
+    prepared: Prepared,
+    fit: Callable[[], Forecaster],
+    baseline: bool,
+    thresholds: list[Thresholds],
 ) -> FittedModel:
     started = time.monotonic()
     forecaster = fit()
@@ -223,6 +228,9 @@ def _fit_and_score(
         extra[f"{prepared.target_names[1]}_mae"] = score(pred[..., 1], y[..., prepared.targets[1]])[
             "mae"
         ]
+    if {FLOW, SPEED} <= set(prepared.target_names):  # where the live map would flag congestion
+        truth = y[..., list(prepared.targets)]
+        extra.update(congestion_skill(pred, truth, prepared.target_names, thresholds))
     model_score = ModelScore(
         name=forecaster.name,
         train_seconds=round(seconds, 2),

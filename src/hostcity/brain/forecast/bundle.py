@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from hostcity.brain.forecast.backtest import BacktestResult, Forecaster
+from hostcity.brain.forecast.congestion import training_thresholds
 from hostcity.brain.forecast.types import FloatArray, SensorGraph
 
 TAIL_STEPS = 48
@@ -82,7 +83,7 @@ def from_backtest(
     p = result.prepared
     series = p.series
     end = series.start + timedelta(seconds=(series.steps - 1) * series.step_s)
-    train_values = series.values[: p.split.train_steps]
+    thresholds = training_thresholds(series.values[: p.split.train_steps], series.feature_names)
     learned = result.learned()
     metadata: dict[str, Any] = {
         "version": version,
@@ -110,21 +111,6 @@ def from_backtest(
         bands={m.score.name: m.band for m in result.models},
         graph=p.graph,
         tail=series.values[-TAIL_STEPS:],
-        congestion_speed=_threshold(train_values, series.feature_index("speed"), 0.9, 0.6),
-        congestion_flow=_threshold(train_values, series.feature_index("flow"), 0.95, 1.0),
+        congestion_speed=np.array([t.speed_kmh for t in thresholds]),
+        congestion_flow=np.array([t.flow_veh for t in thresholds]),
     )
-
-
-def _threshold(
-    values: FloatArray, feature: int | None, quantile: float, factor: float
-) -> FloatArray:
-    """Per detector, ``factor`` times the ``quantile`` of measured values (0 when unmeasured)."""
-    if feature is None:
-        return np.zeros(values.shape[1])
-    out = np.zeros(values.shape[1])
-    for sensor in range(values.shape[1]):
-        column = values[:, sensor, feature]
-        measured = column[column > 0]
-        if measured.size:
-            out[sensor] = float(np.quantile(measured, quantile)) * factor
-    return out

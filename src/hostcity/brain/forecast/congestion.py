@@ -18,6 +18,8 @@ SEVERE_SPEED_SHARE = 2 / 3
 """Speed under two thirds of the congestion threshold counts as severe."""
 SEVERE_FLOW_SHARE = 1.15
 """Flow 15% above the heavy-traffic threshold counts as severe."""
+CONGESTED_SPEED_SHARE = 0.6
+"""Traffic counts as congested under this share of the detector's free speed."""
 BUSY_FLOW_SHARE = 0.5
 """Slow traffic counts as congestion only with at least half the heavy-traffic flow: loops sit
 near stop lines, where the few cars of a quiet night are slow too (on two recorded demo days,
@@ -132,6 +134,68 @@ def outlook(
             step_min=step_min,
         )
     return None
+
+
+def training_thresholds(values: FloatArray, feature_names: Sequence[str]) -> list[Thresholds]:
+    """Each detector's thresholds from its training part (T, N, F): congested under 0.6 of its
+    free speed (the 90th percentile measured), heavy above its 95th percentile flow."""
+    speed = _quantiles(values, feature_names, SPEED, 0.9) * CONGESTED_SPEED_SHARE
+    flow = _quantiles(values, feature_names, FLOW, 0.95)
+    return [Thresholds.from_history(float(s), float(f)) for s, f in zip(speed, flow, strict=True)]
+
+
+def _quantiles(
+    values: FloatArray, feature_names: Sequence[str], feature: str, quantile: float
+) -> FloatArray:
+    """Per detector, the ``quantile`` of its measured (non-zero) values; 0 when unmeasured."""
+    out = np.zeros(values.shape[1])
+    if feature not in feature_names:
+        return out
+    column = list(feature_names).index(feature)
+    for sensor in range(values.shape[1]):
+        measured = values[:, sensor, column]
+        measured = measured[measured > 0]
+        if measured.size:
+            out[sensor] = float(np.quantile(measured, quantile))
+    return out
+
+
+def congestion_skill(
+    forecast: FloatArray,
+    truth: FloatArray,
+    target_names: Sequence[str],
+    thresholds: Sequence[Thresholds],
+) -> dict[str, float]:
+    """How well forecasts say where congestion comes within the hour, over all windows.
+
+    Args:
+        forecast: (windows, steps, N, targets) forecasts.
+        truth: What was measured, the same shape; a speed of 0 (no vehicle) is no reading.
+        target_names: Name of each target column.
+        thresholds: Per detector.
+
+    Returns:
+        ``congestion_flags`` (window-detector pairs flagged), ``congestion_events`` (pairs that
+        were congested within the hour), and, where defined, ``congestion_precision`` (flags
+        that came true) and ``congestion_recall`` (events flagged beforehand).
+    """
+    measured = truth.copy()
+    if SPEED in target_names:
+        speed = measured[..., list(target_names).index(SPEED)]
+        speed[speed <= 0] = np.nan
+    flags = events = hits = 0
+    for window, (sensor, limits) in itertools.product(
+        range(forecast.shape[0]), enumerate(thresholds)
+    ):
+        flagged = outlook(forecast[window, :, sensor], target_names, limits) is not None
+        came = outlook(measured[window, :, sensor], target_names, limits) is not None
+        flags, events, hits = flags + flagged, events + came, hits + (flagged and came)
+    skill = {"congestion_flags": float(flags), "congestion_events": float(events)}
+    if flags:
+        skill["congestion_precision"] = round(hits / flags, 4)
+    if events:
+        skill["congestion_recall"] = round(hits / events, 4)
+    return skill
 
 
 def _found(

@@ -18,15 +18,31 @@ START_HELP = "ISO time of the first step (the .npz does not say); sets the time 
 
 
 def _table(models: list[dict[str, Any]]) -> list[str]:
+    skill = any("congestion_flags" in m for m in models)  # data with flow and speed
     lines = [
         f"{'model':<20}{'MAE':>8}{'RMSE':>8}{'MAPE%':>8}{'@3':>8}{'@6':>8}{'@12':>8}{'train s':>9}"
+        + (f"{'flags':>8}{'right%':>8}{'caught%':>8}" if skill else "")
     ]
     for m in models:
         lines.append(
             f"{m['name']:<20}{m['mae']:>8.2f}{m['rmse']:>8.2f}{m['mape']:>8.2f}"
             f"{m['mae_h3']:>8.2f}{m['mae_h6']:>8.2f}{m['mae_h12']:>8.2f}{m['train_seconds']:>9.1f}"
+            + (_skill(m) if skill else "")
+        )
+    if skill:
+        lines.append(
+            "flags: congestion flagged within the hour (window x detector); right%: flags that "
+            "came true; caught%: congestion that came and was flagged"
         )
     return lines
+
+
+def _skill(model: dict[str, Any]) -> str:
+    def share(key: str) -> str:
+        return f"{100 * model[key]:>8.1f}" if key in model else f"{'-':>8}"
+
+    flags = f"{model.get('congestion_flags', 0):>8.0f}"
+    return flags + share("congestion_precision") + share("congestion_recall")
 
 
 @forecast_app.command("backtest")
