@@ -114,7 +114,7 @@ def test_cli_backtest_rejects_a_graph_with_unknown_sensors(
 
 
 def test_cli_train_then_show_and_models(
-    settings: Settings, benchmark_files: tuple[Path, Path, Series]
+    settings: Settings, platform: Platform, benchmark_files: tuple[Path, Path, Series]
 ) -> None:
     data, graph, _ = benchmark_files
     code, out = invoke(
@@ -131,6 +131,12 @@ def test_cli_train_then_show_and_models(
     code, out = invoke(settings, "brain", "forecast", "show", "3", "--json")
     assert code == 0, out
     assert len(json.loads(out)["forecast"]) == 12
+
+    # a store that has just begun: the forecast says how little it had to go on
+    add_minutes(platform, 11, tuple(str(i) for i in range(6)))
+    code, out = invoke(settings, "brain", "forecast", "show", "3")
+    assert code == 0, out
+    assert "only 2 of the last 12 five-minute readings are in the store" in out
 
 
 def test_readings_that_do_not_tile_five_minutes_give_flow_per_five_minutes(

@@ -193,6 +193,12 @@ def show_command(
         print_json(body)
         return
     typer.echo(f"detector {detector}: {body['model']['note']} (version {body['model']['version']})")
+    seen, needed = body["inputs_observed"], body["inputs_needed"]
+    if seen < needed:
+        typer.echo(
+            f"only {seen} of the last {needed} five-minute readings are in the store; "
+            + ("the gaps take the nearest reading" if seen else "nothing recent to go on")
+        )
     for step in body["forecast"]:
         values = ", ".join(
             f"{n} {step[n]:.1f} [{step[n + '_low']:.1f}, {step[n + '_high']:.1f}]"
