@@ -129,3 +129,19 @@ def test_gaps_take_the_nearest_reading_before_them_else_the_one_after() -> None:
     assert filled[:, 1].tolist() == [5.0, 5.0, 5.0, 7.0]  # inner gap: the last reading before
     assert filled[:, 2].tolist() == [0.0, 0.0, 0.0, 0.0]  # never observed: left as it was
     assert values[0, 0] == 0.0  # the input is not changed
+
+
+def test_a_measured_zero_counts_where_a_missing_reading_does_not() -> None:
+    from hostcity.brain.forecast.history import mark_measured_zeros
+    from hostcity.brain.forecast.metrics import masked_mae, masked_mape
+    from hostcity.brain.forecast.types import MEASURED_ZERO
+
+    values = np.zeros((2, 1, 2))  # flow, speed: nobody passed at step 0, no reading at step 1
+    observed = np.array([[True], [False]])
+    marked = mark_measured_zeros(values, observed, ("flow", "speed"))
+    assert marked[:, 0, 0].tolist() == [MEASURED_ZERO, 0.0]
+    assert marked[:, 0, 1].tolist() == [0.0, 0.0]  # no vehicle: no speed either way
+    truth = np.array([MEASURED_ZERO, 0.0, 10.0])
+    pred = np.array([2.0, 5.0, 8.0])
+    assert masked_mae(pred, truth) == pytest.approx(2.0)  # the measured 0 counts, the gap not
+    assert masked_mape(pred, truth) == pytest.approx(20.0)  # a 0 has no percentage

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from hostcity.brain.forecast.types import FLOW, SPEED, FloatArray
+from hostcity.brain.forecast.types import FLOW, MEASURED_ZERO, SPEED, FloatArray
 from hostcity.brain.twin.types import DetectorSpec, NetworkGeometry
 
 STEP_MIN = 5
@@ -147,14 +147,14 @@ def training_thresholds(values: FloatArray, feature_names: Sequence[str]) -> lis
 def _quantiles(
     values: FloatArray, feature_names: Sequence[str], feature: str, quantile: float
 ) -> FloatArray:
-    """Per detector, the ``quantile`` of its measured (non-zero) values; 0 when unmeasured."""
+    """Per detector, the ``quantile`` of its non-zero values; 0 when there are none."""
     out = np.zeros(values.shape[1])
     if feature not in feature_names:
         return out
     column = list(feature_names).index(feature)
     for sensor in range(values.shape[1]):
         measured = values[:, sensor, column]
-        measured = measured[measured > 0]
+        measured = measured[measured > MEASURED_ZERO]
         if measured.size:
             out[sensor] = float(np.quantile(measured, quantile))
     return out

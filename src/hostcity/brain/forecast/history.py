@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from hostcity.brain.forecast.errors import ForecastDataError, UnknownDetectorError
-from hostcity.brain.forecast.types import BoolArray, FloatArray, Series
+from hostcity.brain.forecast.types import MEASURED_ZERO, SPEED, BoolArray, FloatArray, Series
 from hostcity.core.timeutil import as_utc
 
 
@@ -119,8 +119,23 @@ def recent_window(
         )
     start = latest - timedelta(minutes=5 * (steps - 1))
     observed = history.observed(detector_ids, start, steps)
-    values = fill_gaps(history.window(detector_ids, start, steps, features), observed)
+    values = history.window(detector_ids, start, steps, features)
+    values = fill_gaps(mark_measured_zeros(values, observed, features), observed)
     return RecentWindow(start, values, observed)
+
+
+def mark_measured_zeros(
+    values: FloatArray, observed: BoolArray, features: tuple[str, ...]
+) -> FloatArray:
+    """``values`` (T, N, F) with each measured 0 (a step with a reading) as ``MEASURED_ZERO``,
+    so that the protocol's "0 is missing" leaves it in; speeds of 0 (no vehicle) stay 0."""
+    marked = values.copy()
+    for f, name in enumerate(features):
+        if name == SPEED:
+            continue
+        column = marked[..., f]
+        column[observed & (column == 0)] = MEASURED_ZERO
+    return marked
 
 
 def fill_gaps(values: FloatArray, observed: BoolArray) -> FloatArray:

@@ -1,10 +1,11 @@
-"""Masked error metrics: points where the truth is 0 (not measured) are left out."""
+"""Masked error metrics: points where the truth is 0 (not measured) are left out; a measured 0
+of the store's series (``MEASURED_ZERO``) counts."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from hostcity.brain.forecast.types import FloatArray
+from hostcity.brain.forecast.types import MEASURED_ZERO, FloatArray
 
 HORIZONS_REPORTED = (3, 6, 12)
 
@@ -29,8 +30,11 @@ def masked_rmse(pred: FloatArray, truth: FloatArray) -> float:
 
 
 def masked_mape(pred: FloatArray, truth: FloatArray) -> float:
-    """Mean absolute percentage error (in percent) over points with a non-zero truth."""
+    """Mean absolute percentage error (in percent) over points with a non-zero truth; a
+    measured 0 (``MEASURED_ZERO``) counts in MAE and RMSE but has no percentage."""
     p, t = _masked(pred, truth)
+    keep = np.abs(t) > MEASURED_ZERO
+    p, t = p[keep], t[keep]
     return float((np.abs(p - t) / np.abs(t)).mean() * 100) if t.size else float("nan")
 
 

@@ -16,6 +16,11 @@ STEP_S = 300
 
 FLOW = "flow"
 SPEED = "speed"
+MEASURED_ZERO = 1e-6
+"""A count of 0 that was measured, as the store's series hold it. The benchmark protocol reads a
+0 as a missing reading (PeMS files mark gaps so); the store knows its gaps, and its quiet loops
+count 0 vehicles in most five-minute steps, which the models must learn. A speed of 0 stays 0:
+no vehicle passed, so no speed was measured."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hostcity.brain.forecast.errors import ForecastDataError
+from hostcity.brain.forecast.history import mark_measured_zeros
 from hostcity.brain.forecast.types import (
     FLOW,
     SPEED,
@@ -184,7 +185,8 @@ def series_from_store(history: StoreHistory, *, days: float | None = None) -> Se
         earliest = max(earliest, latest - timedelta(days=days))
     steps = _bucket(latest) - _bucket(earliest) + 1
     values = history.window(ids, earliest, steps, FEATURES)
-    return Series(values, tuple(ids), FEATURES, earliest)
+    observed = history.observed(ids, earliest, steps)
+    return Series(mark_measured_zeros(values, observed, FEATURES), tuple(ids), FEATURES, earliest)
 
 
 def graph_from_locations(history: StoreHistory, sensor_ids: tuple[str, ...]) -> SensorGraph:
