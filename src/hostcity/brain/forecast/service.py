@@ -160,7 +160,7 @@ class ForecastService:
             "inputs_observed": inputs_observed,
             "inputs_needed": IN_STEPS,
             "forecast": steps,
-            "congestion_in_min": _congestion_in(bundle, pred, col) if inputs_observed else None,
+            "congestion_in_min": _congestion_in(bundle, window, pred, col),
         }
 
     def overview(self) -> dict[str, Any]:
@@ -168,12 +168,7 @@ class ForecastService:
         bundle = self.bundle()
         window, pred, source = self._predict(bundle)
         detectors = [
-            {
-                "detector": d,
-                "congestion_in_min": (
-                    _congestion_in(bundle, pred, i) if _inputs_observed(window, i) else None
-                ),
-            }
+            {"detector": d, "congestion_in_min": _congestion_in(bundle, window, pred, i)}
             for i, d in enumerate(bundle.sensor_ids)
         ]
         soon = sorted(
@@ -213,9 +208,7 @@ class ForecastService:
         for col, name in enumerate(ids):
             if detector is not None and name != detector:
                 continue
-            if not _inputs_observed(window, col):  # no recent reading: nothing to go on
-                continue
-            expected = _outlook(bundle, pred, col)
+            expected = _outlook(bundle, window, pred, col)
             if expected is not None:
                 place = places.get(name, Place())
                 found.append({"detector": name, **place.to_dict(), **expected.to_dict()})
@@ -241,15 +234,22 @@ def _reading(feature: str, value: float) -> float | None:
     return None if feature == SPEED and value == 0 else round(float(value), 2)
 
 
-def _outlook(bundle: ModelBundle, pred: FloatArray, col: int) -> Outlook | None:
-    """Congestion expected at detector ``col`` within the hour, from its training thresholds."""
+def _outlook(
+    bundle: ModelBundle, window: RecentWindow, pred: FloatArray, col: int
+) -> Outlook | None:
+    """Congestion expected at detector ``col`` within the hour, from its training thresholds;
+    None without a recent reading of it (the forecast has nothing to go on)."""
+    if not _inputs_observed(window, col):
+        return None
     thresholds = Thresholds.from_history(
         float(bundle.congestion_speed[col]), float(bundle.congestion_flow[col])
     )
     return outlook(pred[:, col, :], bundle.target_names, thresholds)
 
 
-def _congestion_in(bundle: ModelBundle, pred: FloatArray, col: int) -> int | None:
+def _congestion_in(
+    bundle: ModelBundle, window: RecentWindow, pred: FloatArray, col: int
+) -> int | None:
     """Minutes until the forecast first crosses the detector's congestion threshold."""
-    found = _outlook(bundle, pred, col)
+    found = _outlook(bundle, window, pred, col)
     return None if found is None else found.minutes_ahead
