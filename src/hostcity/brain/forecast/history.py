@@ -34,6 +34,12 @@ class ObservationHistory(Protocol):
         """(steps, N): whether a reading of the detector exists for each step from ``start``."""
         ...
 
+    def read(
+        self, detector_ids: list[str], start: datetime, steps: int, features: tuple[str, ...]
+    ) -> tuple[FloatArray, BoolArray]:
+        """``window`` and ``observed`` together (a store answers both from one query)."""
+        ...
+
 
 class SeriesHistory:
     """An ``ObservationHistory`` over a series held in memory (benchmark files, tests)."""
@@ -84,6 +90,15 @@ class SeriesHistory:
         inside = [0 <= first + k < self.series.steps for k in range(steps)]
         return np.repeat(np.array(inside, dtype=bool)[:, None], len(detector_ids), axis=1)
 
+    def read(
+        self, detector_ids: list[str], start: datetime, steps: int, features: tuple[str, ...]
+    ) -> tuple[FloatArray, BoolArray]:
+        """``window`` and ``observed`` together."""
+        return (
+            self.window(detector_ids, start, steps, features),
+            self.observed(detector_ids, start, steps),
+        )
+
 
 @dataclass(frozen=True)
 class RecentWindow:
@@ -118,8 +133,7 @@ def recent_window(
             "the observation store is empty", hint="start the twin or load detector history"
         )
     start = latest - timedelta(minutes=5 * (steps - 1))
-    observed = history.observed(detector_ids, start, steps)
-    values = history.window(detector_ids, start, steps, features)
+    values, observed = history.read(detector_ids, start, steps, features)
     values = fill_gaps(mark_measured_zeros(values, observed, features), observed)
     return RecentWindow(start, values, observed)
 

@@ -81,11 +81,22 @@ class StoreHistory:
         self, detector_ids: list[str], start: datetime, steps: int, features: tuple[str, ...]
     ) -> FloatArray:
         """Observations (steps, N, F) from ``start``; 0 where nothing was measured."""
+        return self.read(detector_ids, start, steps, features)[0]
+
+    def observed(self, detector_ids: list[str], start: datetime, steps: int) -> BoolArray:
+        """(steps, N): True where the store holds a reading of the detector in that step."""
+        return self.read(detector_ids, start, steps, ())[1]
+
+    def read(
+        self, detector_ids: list[str], start: datetime, steps: int, features: tuple[str, ...]
+    ) -> tuple[FloatArray, BoolArray]:
+        """``window`` and ``observed`` from one query."""
         first = _bucket(start)
         column = {d: i for i, d in enumerate(detector_ids)}
         sums = np.zeros((steps, len(detector_ids), len(FEATURES)))
         counts = np.zeros_like(sums)
         counted_s = np.zeros((steps, len(detector_ids)))  # seconds the flow counts cover
+        present = np.zeros((steps, len(detector_ids)), dtype=bool)
         with session_scope(self.session_factory) as session:
             rows = session.execute(
                 select(
@@ -107,6 +118,7 @@ class StoreHistory:
             k, n = _bucket(t_to) - first, column[detector]
             if not 0 <= k < steps:
                 continue
+            present[k, n] = True
             count, length_s = counted, (as_utc(t_to) - as_utc(t_from)).total_seconds()
             if count is None and rate is not None:
                 count = rate * length_s / 3600
@@ -125,29 +137,7 @@ class StoreHistory:
             sums[..., 0] * STEP_S, counted_s, out=sums[..., 0].copy(), where=counted_s > 0
         )
         values = np.concatenate([flow[..., None], means[..., 1:]], axis=-1)
-        return values[..., [FEATURES.index(f) for f in features]]
-
-    def observed(self, detector_ids: list[str], start: datetime, steps: int) -> BoolArray:
-        """(steps, N): True where the store holds a reading of the detector in that step."""
-        first = _bucket(start)
-        column = {d: i for i, d in enumerate(detector_ids)}
-        present = np.zeros((steps, len(detector_ids)), dtype=bool)
-        with session_scope(self.session_factory) as session:
-            rows = session.execute(
-                select(ObservationRow.detector_id, ObservationRow.observed_to)
-                .where(
-                    ObservationRow.observed_to >= _bucket_time(first),
-                    ObservationRow.observed_to < _bucket_time(first + steps),
-                    ObservationRow.detector_id.in_(detector_ids),
-                    *self._of_source(),
-                )
-                .distinct()
-            ).all()
-        for detector, t_to in rows:
-            k = _bucket(t_to) - first
-            if 0 <= k < steps:
-                present[k, column[detector]] = True
-        return present
+        return values[..., [FEATURES.index(f) for f in features]], present
 
     def locations(self) -> dict[str, tuple[float, float]]:
         """Longitude and latitude of each detector that reported one."""
@@ -184,8 +174,7 @@ def series_from_store(history: StoreHistory, *, days: float | None = None) -> Se
     if days is not None:
         earliest = max(earliest, latest - timedelta(days=days))
     steps = _bucket(latest) - _bucket(earliest) + 1
-    values = history.window(ids, earliest, steps, FEATURES)
-    observed = history.observed(ids, earliest, steps)
+    values, observed = history.read(ids, earliest, steps, FEATURES)
     return Series(mark_measured_zeros(values, observed, FEATURES), tuple(ids), FEATURES, earliest)
 
 
