@@ -9,10 +9,9 @@ from hostcity.brain.emergency.service import EmergencyService
 from hostcity.brain.emergency.setup import SERVICE
 from hostcity.brain.emergency.units import Unit
 from hostcity.core.platform import Platform
+from tests.brain.emergency.api import BASE, post
 from tests.brain.emergency.roads import grid_graph, picture
 from tests.conftest import auth
-
-BASE = "/api/brain/emergency"
 
 
 @pytest.fixture
@@ -25,23 +24,15 @@ def service(platform: Platform) -> EmergencyService:
     return found
 
 
-def _post(
-    client: TestClient, token: str, path: str, **body: object
-) -> tuple[int, dict[str, object]]:
-    response = client.post(f"{BASE}{path}", json=body, headers=auth(token))
-    data: dict[str, object] = response.json()
-    return response.status_code, data
-
-
 def test_the_closest_unit_goes_and_becomes_busy(
     client: TestClient, tokens: dict[str, str], service: EmergencyService
 ) -> None:
-    code, preview = _post(client, tokens["operator"], "/eta", x=60.0, y=3.0)
+    code, preview = post(client, tokens["operator"], "/eta", x=60.0, y=3.0)
     assert code == 200, preview
     etas = {u["id"]: u["eta_s"] for u in preview["units"]}  # type: ignore[attr-defined]
     assert etas["amb-1"] == pytest.approx(1.0)  # 10 m ahead on its own edge at 10 m/s
     assert etas["amb-2"] > etas["amb-1"]
-    code, call = _post(client, tokens["operator"], "/calls", x=60.0, y=3.0)
+    code, call = post(client, tokens["operator"], "/calls", x=60.0, y=3.0)
     assert code == 201, call
     assert call["unit"] == "amb-1"
     assert call["status"] == "dispatched"
@@ -61,7 +52,7 @@ def test_live_travel_times_change_the_choice(
     client: TestClient, tokens: dict[str, str], service: EmergencyService
 ) -> None:
     # a call just ahead of amb-2 (10 s away at free flow; amb-1 needs 30 s)
-    code, free = _post(client, tokens["operator"], "/eta", edge="n12-n02")
+    code, free = post(client, tokens["operator"], "/eta", edge="n12-n02")
     assert code == 200
     assert [(u["id"], u["eta_s"]) for u in free["units"]] == [  # type: ignore[attr-defined]
         ("amb-2", 10.0),
@@ -69,7 +60,7 @@ def test_live_travel_times_change_the_choice(
     ]
     # now amb-2's street is jammed: 900 s to drive it, 450 s for the half ahead of amb-2
     service.set_picture(picture(grid_graph(), {"n22-n12": 900.0}))
-    code, call = _post(client, tokens["operator"], "/calls", edge="n12-n02")
+    code, call = post(client, tokens["operator"], "/calls", edge="n12-n02")
     assert code == 201
     assert call["unit"] == "amb-1"
     assert call["candidates"] == {"amb-1": 30.0, "amb-2": 455.0}
@@ -78,14 +69,14 @@ def test_live_travel_times_change_the_choice(
 def test_the_operator_can_pick_a_unit_but_not_a_busy_one(
     client: TestClient, tokens: dict[str, str], service: EmergencyService
 ) -> None:
-    code, call = _post(client, tokens["operator"], "/calls", x=60.0, y=3.0, unit="amb-2")
+    code, call = post(client, tokens["operator"], "/calls", x=60.0, y=3.0, unit="amb-2")
     assert code == 201 and call["unit"] == "amb-2"
-    code, again = _post(client, tokens["operator"], "/calls", x=60.0, y=3.0, unit="amb-2")
+    code, again = post(client, tokens["operator"], "/calls", x=60.0, y=3.0, unit="amb-2")
     assert code == 409
     assert again["error"] == "unit_busy" and "dispatched" in str(again["message"])
-    code, _ = _post(client, tokens["operator"], "/calls", x=60.0, y=3.0)
+    code, _ = post(client, tokens["operator"], "/calls", x=60.0, y=3.0)
     assert code == 201
-    code, none = _post(client, tokens["operator"], "/calls", x=60.0, y=3.0)
+    code, none = post(client, tokens["operator"], "/calls", x=60.0, y=3.0)
     assert code == 409
     assert none["error"] == "no_unit_available" and "2 of 2 busy" in str(none["message"])
     assert len(service.calls()) == 2  # refused calls leave nothing behind
@@ -94,7 +85,7 @@ def test_the_operator_can_pick_a_unit_but_not_a_busy_one(
 def test_a_call_outside_the_network_is_refused(
     client: TestClient, tokens: dict[str, str], service: EmergencyService
 ) -> None:
-    code, body = _post(client, tokens["operator"], "/calls", x=5000.0, y=5000.0)
+    code, body = post(client, tokens["operator"], "/calls", x=5000.0, y=5000.0)
     assert code == 422
     assert body["error"] == "outside_network"
     assert "outside the network" in str(body["message"]) and "hint" in body
@@ -118,7 +109,7 @@ def test_bad_calls_get_clear_messages(
     body: dict[str, object],
     where: str,
 ) -> None:
-    code, answer = _post(client, tokens["operator"], "/calls", **body)
+    code, answer = post(client, tokens["operator"], "/calls", **body)
     assert code in {404, 422}
     assert where in str(answer["message"])
     assert service.calls() == []
@@ -131,7 +122,7 @@ def test_unknown_call_is_404(client: TestClient, tokens: dict[str, str]) -> None
 
 
 def test_without_the_twin_dispatch_is_409(client: TestClient, tokens: dict[str, str]) -> None:
-    code, body = _post(client, tokens["operator"], "/calls", x=1.0, y=1.0)
+    code, body = post(client, tokens["operator"], "/calls", x=1.0, y=1.0)
     assert code == 409
     assert body["error"] == "twin_not_ready" and "TWIN_ENABLED" in str(body["hint"])
 
@@ -140,7 +131,7 @@ def test_without_the_twin_dispatch_is_409(client: TestClient, tokens: dict[str, 
 def test_only_operators_dispatch_and_see_units(
     client: TestClient, tokens: dict[str, str], service: EmergencyService, role: str
 ) -> None:
-    code, _ = _post(client, tokens[role], "/calls", x=60.0, y=3.0)
+    code, _ = post(client, tokens[role], "/calls", x=60.0, y=3.0)
     assert code == 403
     assert client.get(f"{BASE}/units", headers=auth(tokens[role])).status_code == 403
     assert client.get(f"{BASE}/units").status_code == 401

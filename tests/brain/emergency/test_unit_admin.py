@@ -13,10 +13,9 @@ from hostcity.brain.emergency.service import EmergencyService
 from hostcity.brain.emergency.setup import SERVICE
 from hostcity.core.errors import NotFoundError
 from hostcity.core.platform import Platform
+from tests.brain.emergency.api import BASE, post
 from tests.brain.emergency.roads import grid_graph, picture
 from tests.conftest import auth
-
-BASE = "/api/brain/emergency"
 
 
 @pytest.fixture
@@ -95,20 +94,16 @@ def test_a_unit_is_removed_only_when_available(service: EmergencyService) -> Non
 # API ------------------------------------------------------------------------------------------
 
 
-def _post_unit(client: TestClient, token: str, **body: Any) -> tuple[int, dict[str, Any]]:
-    response = client.post(f"{BASE}/units", json=body, headers=auth(token))
-    data: dict[str, Any] = response.json()
-    return response.status_code, data
-
-
 def test_units_are_created_updated_and_deleted_through_the_api(
     client: TestClient, tokens: dict[str, str], service: EmergencyService
 ) -> None:
     token = tokens["operator"]
-    code, unit = _post_unit(client, token, id="pol-3", kind="police", x=100.0, y=150.0)
+    code, unit = post(client, token, "/units", id="pol-3", kind="police", x=100.0, y=150.0)
     assert code == 201, unit
     assert unit["station"]["edge"] in {"n11-n12", "n12-n11"}
-    code, unit = _post_unit(client, token, id="pol-3", kind="police", name="Car 3", edge="n00-n10")
+    code, unit = post(
+        client, token, "/units", id="pol-3", kind="police", name="Car 3", edge="n00-n10"
+    )
     assert code == 200 and unit["name"] == "Car 3" and unit["station"]["edge"] == "n00-n10"
     service.dispatch(CallLocation(edge_id="n10-n11"))
     busy = client.delete(f"{BASE}/units/pol-3", headers=auth(token))
@@ -138,7 +133,7 @@ def test_bad_units_get_clear_api_errors(
     body: dict[str, Any],
     error: str,
 ) -> None:
-    code, answer = _post_unit(client, tokens["operator"], **body)
+    code, answer = post(client, tokens["operator"], "/units", **body)
     assert code == 422
     assert answer["error"] == error and answer["hint"]
     assert service.units() == []
@@ -148,7 +143,7 @@ def test_bad_units_get_clear_api_errors(
 def test_only_operators_manage_units(
     client: TestClient, tokens: dict[str, str], service: EmergencyService, role: str
 ) -> None:
-    code, _ = _post_unit(client, tokens[role], id="pol-3", kind="police", edge="n00-n10")
+    code, _ = post(client, tokens[role], "/units", id="pol-3", kind="police", edge="n00-n10")
     assert code == 403
     service.save_unit(service.picture(), "pol-3", "police", None, CallLocation(edge_id="n00-n10"))
     response = client.delete(f"{BASE}/units/pol-3", headers=auth(tokens[role]))
