@@ -86,3 +86,15 @@ def test_street_path_runs_from_start_to_end_along_junctions(streets: StreetWalk)
     ]
     along = streets.walk_m(start[0], start[1], np.array([end[0]]), np.array([end[1]]), 5000.0)
     assert sum(hops) <= along[0] + 1.0
+
+
+def test_street_lines_cover_the_network_once_each(streets: StreetWalk) -> None:
+    lines = streets.street_lines()
+    assert len(lines) > 500
+    assert all(len(line) >= 2 for line in lines)
+    points = np.array([point for line in lines for point in line])
+    assert points[:, 0].min() >= streets.lats.min() - 0.01
+    assert points[:, 0].max() <= streets.lats.max() + 0.01
+    # one line per street, not one per direction
+    ends = {tuple(map(tuple, (line[0], line[-1]))) for line in lines}
+    assert not any((b, a) in ends for a, b in ends if a != b)

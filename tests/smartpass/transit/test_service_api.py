@@ -143,3 +143,25 @@ def test_upload_of_a_broken_feed_names_the_problem(
 def test_unknown_feed_stops_are_404(client: TestClient, tokens: dict[str, str]) -> None:
     response = client.get("/api/pass/feeds/nope/stops", headers=auth(tokens["fan"]))
     assert response.status_code == 404
+
+
+def test_feed_map_draws_each_line_stop_to_stop(
+    client: TestClient, tokens: dict[str, str], corridor: dict[str, object]
+) -> None:
+    response = client.get("/api/pass/feeds/corridor/map", headers=auth(tokens["fan"]))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    patterns = [(line["name"], len(line["stops"]), line["trips"]) for line in body["lines"]]
+    # SLOW runs A-B-C-D once and A-D once (the night trip): two patterns of one line
+    assert sorted(patterns) == [("F1", 2, 1), ("F2", 2, 2), ("S", 2, 1), ("S", 4, 1)]
+    assert body["lines"][0]["name"] == "F2"  # busiest first
+    slow = next(line for line in body["lines"] if len(line["stops"]) == 4)
+    assert slow["stops"] == [[52.43, 13.5], [52.43, 13.515], [52.43, 13.53], [52.43, 13.545]]
+    assert body["streets"] == []  # walked in straight lines
+    assert body["truncated"] is False
+
+
+def test_unknown_feed_map_is_404(client: TestClient, tokens: dict[str, str]) -> None:
+    response = client.get("/api/pass/feeds/nope/map", headers=auth(tokens["fan"]))
+    assert response.status_code == 404
+    assert "GET /api/pass/feeds" in response.json()["hint"]

@@ -18,6 +18,7 @@ from hostcity.smartpass.transit.adapters.store import get_feed_row, list_feed_ro
 from hostcity.smartpass.transit.adapters.tables import TransitFeedRow
 from hostcity.smartpass.transit.errors import FeedNotFoundError, OutsideAreaError
 from hostcity.smartpass.transit.gtfs import parse_feed
+from hostcity.smartpass.transit.lines import line_patterns
 from hostcity.smartpass.transit.planner import Network, journeys_json, plan, prepare
 from hostcity.smartpass.transit.types import LatLon, TripParams
 from hostcity.smartpass.transit.walking import StraightLineWalk, WalkModel
@@ -168,24 +169,55 @@ class TransitService:
             self._networks[key] = net
         return net
 
+    def _row(self, session: Session, feed_id: str) -> TransitFeedRow:
+        row = get_feed_row(session, feed_id)
+        if row is None:
+            raise FeedNotFoundError(
+                f"no imported feed {feed_id!r}", hint="list feeds with GET /api/pass/feeds"
+            )
+        return row
+
     def stops(self, session: Session, feed_id: str) -> list[dict[str, Any]]:
         """The stops of an imported feed, for pickers and maps.
 
         Raises:
             FeedNotFoundError: for an unknown feed.
         """
-        row = get_feed_row(session, feed_id)
-        if row is None:
-            raise FeedNotFoundError(
-                f"no imported feed {feed_id!r}", hint="list feeds with GET /api/pass/feeds"
-            )
-        index = self.network(row).stops
+        index = self.network(self._row(session, feed_id)).stops
         return [
             {"stop_id": sid, "name": name, "lat": float(lat), "lon": float(lon)}
             for sid, name, lat, lon in zip(
                 index.stop_ids, index.names, index.lats, index.lons, strict=True
             )
         ]
+
+    def line_map(self, session: Session, feed_id: str) -> dict[str, Any]:
+        """What a map of the feed draws: its lines stop to stop, and the streets people walk.
+
+        ``streets`` is empty for a feed walked in straight lines.
+
+        Raises:
+            FeedNotFoundError: for an unknown feed.
+        """
+        net = self.network(self._row(session, feed_id))
+        stops = net.feed.stops
+        patterns, truncated = line_patterns(net.feed)
+        draw = getattr(net.walk, "street_lines", None)
+        return {
+            "feed": feed_id,
+            "lines": [
+                {
+                    "route_id": p.route_id,
+                    "name": p.name,
+                    "colour": p.colour,
+                    "trips": p.trips,
+                    "stops": [[stops[s].lat, stops[s].lon] for s in p.stop_ids],
+                }
+                for p in patterns
+            ],
+            "truncated": truncated,
+            "streets": draw() if draw else [],
+        }
 
     def journeys(
         self, session: Session, origin: LatLon, destination: LatLon, depart: datetime

@@ -54,6 +54,14 @@ def feed_stops(
     return _service(platform).stops(session, feed_id)
 
 
+@router.get("/feeds/{feed_id}/map")
+def feed_map(
+    feed_id: str, _user: AnyUser, session: SessionDep, platform: PlatformDep
+) -> dict[str, Any]:
+    """A feed's lines (stop to stop, busiest first) and the streets its walks follow."""
+    return _service(platform).line_map(session, feed_id)
+
+
 @router.post("/feeds", status_code=201)
 def import_feed(
     _user: Operator,

@@ -77,10 +77,12 @@ class StreetWalk:
         lonlat = np.array([net.convertXY2LonLat(x, y) for x, y in xy], dtype=np.float64)
         self.lons, self.lats = lonlat[:, 0], lonlat[:, 1]
         rows, cols, lengths = [], [], []
+        self._shapes: dict[tuple[int, int], list[tuple[float, ...]]] = {}
         for edge in net.getEdges(withInternal=False):
             if not edge.allows("pedestrian"):
                 continue
             a, b = index[edge.getFromNode().getID()], index[edge.getToNode().getID()]
+            self._shapes.setdefault((min(a, b), max(a, b)), edge.getShape())
             rows += [a, b]
             cols += [b, a]
             # lane lengths stop at junction borders; the walk also crosses the junctions
@@ -88,6 +90,7 @@ class StreetWalk:
             lengths += [max(edge.getLength(), span)] * 2
         n = len(nodes)
         self.graph = csr_matrix((lengths, (rows, cols)), shape=(n, n))
+        self._convert = net.convertXY2LonLat
         self._scale = np.cos(np.radians(float(self.lats.mean())))
         self.tree = cKDTree(self._local(self.lats, self.lons))
 
@@ -118,6 +121,14 @@ class StreetWalk:
         result = np.asarray(result, dtype=np.float64)
         result[result > max_m] = np.inf
         return result
+
+    def street_lines(self) -> list[list[list[float]]]:
+        """Every walkable street once (not once per direction), as [lat, lon] points."""
+        lines = []
+        for shape in self._shapes.values():
+            points = [self._convert(point[0], point[1]) for point in shape]
+            lines.append([[round(lat, 6), round(lon, 6)] for lon, lat in points])
+        return lines
 
     def path(self, start: tuple[float, float], end: tuple[float, float]) -> list[list[float]]:
         """[lat, lon] points of the walk from ``start`` to ``end`` along the streets."""

@@ -3,7 +3,7 @@ import { api, h, svg, toast } from "../../app.js";
 
 const MAP_W = 520;
 const MAP_H = 380;
-const ROUTE_COLOURS = ["#3fa7ff", "#3ecf8e", "#f5b942", "#c58cff", "#ff8c5d", "#5de0ff"];
+const ROUTE_COLOURS = ["#3fa7ff", "#3ecf8e", "#c58cff", "#ff8c5d", "#5de0ff", "#ff7eb6"];
 
 function hhmm(iso) { return iso.slice(11, 16); }
 function mins(seconds) { return `${Math.round(seconds / 60)} min`; }
@@ -37,6 +37,7 @@ export function renderTrips(el, ctx) {
   const results = h("div", { id: "trip-results" }, h("p", { class: "muted" }, "Pick where from, where to and when."));
   const mapEl = h("div", { id: "trip-map" });
   let places = [];
+  let lines = { lines: [], streets: [] };
   let alive = true;
 
   fromPick.addEventListener("change", () => { if (fromPick.value) fromInput.value = fromPick.value; });
@@ -55,7 +56,7 @@ export function renderTrips(el, ctx) {
       results),
     h("section", { class: "panel" }, h("h2", {}, "Map"), mapEl)));
 
-  drawMap(mapEl, null, places);
+  drawMap(mapEl, null, places, lines);
   loadPlaces().then(() => { if (alive && link.from && link.to) planTrip(); });
 
   function swap() {
@@ -79,6 +80,7 @@ export function renderTrips(el, ctx) {
         const stops = await api(`/api/pass/feeds/${encodeURIComponent(feed.id)}/stops`);
         for (const s of stops) options.push({ group: `Stops: ${feed.name}`, name: s.name, lat: s.lat, lon: s.lon });
       }
+      if (feeds.length) lines = await api(`/api/pass/feeds/${encodeURIComponent(feeds[0].id)}/map`);
     } catch (error) {
       feedsEl.textContent = `Cannot load feeds: ${error.message}`;
     }
@@ -97,7 +99,7 @@ export function renderTrips(el, ctx) {
       const last = options[Math.min(options.length - 1, 1)];
       toInput.value = `${last.lat.toFixed(6)},${last.lon.toFixed(6)}`;
     }
-    drawMap(mapEl, null, places);
+    drawMap(mapEl, null, places, lines);
   }
 
   async function planTrip() {
@@ -113,7 +115,7 @@ export function renderTrips(el, ctx) {
       results.replaceChildren(h("p", { class: "error", id: "trip-error" }, error.message,
         error.body && error.body.hint ? h("br") : null, error.body && error.body.hint ? error.body.hint : null));
       toast(error.message, "error");
-      drawMap(mapEl, null, places);
+      drawMap(mapEl, null, places, lines);
     } finally {
       planButton.disabled = false;
     }
@@ -123,10 +125,11 @@ export function renderTrips(el, ctx) {
     if (!data.journeys.length) {
       results.replaceChildren(h("p", { class: "muted", id: "trip-none" },
         "No journey found: no stop within walking range, or nothing runs then."));
-      drawMap(mapEl, null, places);
+      drawMap(mapEl, null, places, lines);
       return;
     }
-    const items = data.journeys.map((journey, i) => journeyCard(journey, i, () => select(i)));
+    const colours = lineColours(lines);
+    const items = data.journeys.map((journey, i) => journeyCard(journey, i, colours, () => select(i)));
     results.replaceChildren(
       h("p", { class: "muted" }, `${data.feed}, walking ${data.walking}. Fewer transfers first; each next one arrives earlier.`),
       ...items);
@@ -135,7 +138,7 @@ export function renderTrips(el, ctx) {
         item.classList.toggle("active", i === j);
         item.style.borderColor = i === j ? "var(--accent)" : "";
       });
-      drawMap(mapEl, data.journeys[i], places);
+      drawMap(mapEl, data.journeys[i], places, lines);
     }
     select(data.journeys.length - 1);
   }
@@ -143,11 +146,11 @@ export function renderTrips(el, ctx) {
   return () => { alive = false; };
 }
 
-function journeyCard(journey, index, onSelect) {
+function journeyCard(journey, index, colours, onSelect) {
   const legs = journey.legs.map((leg, i) => h("li", { class: `leg leg-${leg.mode}`, id: `trip-leg-${index}-${i}` },
     h("b", {}, `${hhmm(leg.depart)}–${hhmm(leg.arrive)} `),
     leg.mode === "ride"
-      ? [h("span", { class: "route-badge", style: "background:#1f3142;border:1px solid #3fa7ff;border-radius:4px;padding:0 6px" }, leg.route), ` ${leg.from.name} → ${leg.to.name}`, leg.headsign ? h("span", { class: "muted" }, ` (towards ${leg.headsign})`) : null]
+      ? [h("span", { class: "route-badge", style: `background:#1f3142;border:1px solid ${colours.get(leg.route_id) || ROUTE_COLOURS[0]};border-radius:4px;padding:0 6px` }, leg.route), ` ${leg.from.name} → ${leg.to.name}`, leg.headsign ? h("span", { class: "muted" }, ` (towards ${leg.headsign})`) : null]
       : [`walk ${mins(leg.duration_s)}`, leg.distance_m ? ` (${leg.distance_m} m)` : "", ` ${leg.from.name} → ${leg.to.name}`]));
   const title = `Arrive ${hhmm(journey.arrive)} · ${mins(journey.duration_s)} · ` +
     (journey.rides === 0 ? "on foot" : `${journey.transfers} transfer${journey.transfers === 1 ? "" : "s"}`);
@@ -156,7 +159,18 @@ function journeyCard(journey, index, onSelect) {
     h("ol", {}, legs));
 }
 
-function drawMap(mapEl, journey, places) {
+// A line's colour: the feed's route_color, else one of ours by the line's place in the feed.
+function lineColours(base) {
+  const colours = new Map();
+  for (const line of base.lines) {
+    if (!colours.has(line.route_id)) {
+      colours.set(line.route_id, line.colour || ROUTE_COLOURS[colours.size % ROUTE_COLOURS.length]);
+    }
+  }
+  return colours;
+}
+
+function drawMap(mapEl, journey, places, base) {
   const points = [];
   if (journey) {
     for (const leg of journey.legs) {
@@ -165,7 +179,8 @@ function drawMap(mapEl, journey, places) {
     }
   }
   const context = places.slice(0, 400);
-  const all = points.length ? points : context;
+  const linePoints = base.lines.flatMap((line) => line.stops.map(([lat, lon]) => ({ lat, lon })));
+  const all = points.length ? points : context.concat(linePoints);
   if (!all.length) {
     mapEl.replaceChildren(h("p", { class: "muted" }, "The map shows stops and your journey."));
     return;
@@ -181,21 +196,32 @@ function drawMap(mapEl, journey, places) {
   const scale = Math.min(MAP_W / ((maxLon - minLon) * kx), MAP_H / (maxLat - minLat));
   const x = (lon) => (lon - minLon) * kx * scale;
   const y = (lat) => MAP_H - (lat - minLat) * scale;
+  const polyline = (path) => path.map(([lat, lon]) => `${x(lon).toFixed(1)},${y(lat).toFixed(1)}`).join(" ");
+  const colours = lineColours(base);
   const layers = [svg("rect", { x: 0, y: 0, width: MAP_W, height: MAP_H, fill: "#0b121a" })];
+  if (base.streets.length) {
+    layers.push(svg("g", { id: "trip-map-streets", stroke: "#233242", "stroke-width": 1.2, fill: "none" },
+      ...base.streets.map((street) => svg("polyline", { points: polyline(street) }))));
+  }
+  base.lines.forEach((line, i) => {
+    layers.push(svg("polyline", { id: `trip-map-line-${i}`, class: "trip-map-line", fill: "none",
+      points: polyline(line.stops), stroke: colours.get(line.route_id), "stroke-width": 3,
+      "stroke-opacity": journey ? 0.25 : 0.7, "stroke-linejoin": "round", "stroke-linecap": "round" },
+    svg("title", {}, `${line.name}: ${line.stops.length} stops, ${line.trips} trips`)));
+  });
   for (const p of context) {
     if (p.lat < minLat || p.lat > maxLat || p.lon < minLon || p.lon > maxLon) continue;
-    layers.push(svg("circle", { cx: x(p.lon), cy: y(p.lat), r: p.group === "Venues" ? 5 : 2,
-      fill: p.group === "Venues" ? "#f5b942" : "#4b5d70" }, svg("title", {}, p.name)));
+    const venue = p.group === "Venues";
+    layers.push(svg("circle", { cx: x(p.lon), cy: y(p.lat), r: venue ? 5 : 2.5,
+      fill: venue ? "#f5b942" : "#8fa3b8" }, svg("title", {}, p.name)));
+    if (venue && !journey) layers.push(label(x(p.lon), y(p.lat), p.name, "#f5d28a"));
   }
   if (journey) {
-    const colours = new Map();
     journey.legs.forEach((leg, i) => {
       const ride = leg.mode === "ride";
-      if (ride && !colours.has(leg.route)) colours.set(leg.route, ROUTE_COLOURS[colours.size % ROUTE_COLOURS.length]);
       const path = leg.path || [[leg.from.lat, leg.from.lon], [leg.to.lat, leg.to.lon]];
-      layers.push(svg("polyline", { id: `trip-map-leg-${i}`, fill: "none",
-        points: path.map(([lat, lon]) => `${x(lon).toFixed(1)},${y(lat).toFixed(1)}`).join(" "),
-        stroke: ride ? colours.get(leg.route) : "#cfd8e3", "stroke-width": ride ? 5 : 2,
+      layers.push(svg("polyline", { id: `trip-map-leg-${i}`, fill: "none", points: polyline(path),
+        stroke: ride ? colours.get(leg.route_id) || ROUTE_COLOURS[0] : "#cfd8e3", "stroke-width": ride ? 5 : 2,
         "stroke-dasharray": ride ? null : "5 4", "stroke-linecap": "round" },
       svg("title", {}, ride ? `${leg.route}: ${leg.from.name} → ${leg.to.name}` : `walk ${leg.from.name} → ${leg.to.name}`)));
     });
@@ -203,9 +229,7 @@ function drawMap(mapEl, journey, places) {
       if (leg.mode !== "ride") continue;
       for (const p of [leg.from, leg.to]) {
         layers.push(svg("circle", { cx: x(p.lon), cy: y(p.lat), r: 4, fill: "#e7edf3" }));
-        const right = x(p.lon) > MAP_W - 140;
-        layers.push(svg("text", { x: x(p.lon) + (right ? -6 : 6), y: y(p.lat) - 6, "font-size": 11,
-          "text-anchor": right ? "end" : "start" }, p.name));
+        layers.push(label(x(p.lon), y(p.lat), p.name, "#e7edf3"));
       }
     }
     const start = journey.legs[0].from;
@@ -213,6 +237,21 @@ function drawMap(mapEl, journey, places) {
     layers.push(svg("circle", { id: "trip-map-origin", cx: x(start.lon), cy: y(start.lat), r: 7, fill: "#3ecf8e" }, svg("title", {}, "origin")));
     layers.push(svg("circle", { id: "trip-map-destination", cx: x(end.lon), cy: y(end.lat), r: 7, fill: "#ff5d5d" }, svg("title", {}, "destination")));
   }
+  const legend = h("p", { id: "trip-map-legend", class: "muted" });
+  for (const [routeId, colour] of colours) {
+    const line = base.lines.find((item) => item.route_id === routeId);
+    legend.append(h("span", { style: `display:inline-block;width:18px;height:4px;margin:0 4px 3px 10px;background:${colour}` }),
+      line.name);
+  }
+  if (base.truncated) legend.append(" (the busiest lines only)");
+  if (base.streets.length) legend.append(h("br"), "Grey: the streets walks follow. Yellow: venues.");
   mapEl.replaceChildren(svg("svg", { id: "trip-map-svg", viewBox: `0 0 ${MAP_W} ${MAP_H}`, width: "100%", role: "img",
-    "aria-label": "map of the journey" }, ...layers));
+    "aria-label": journey ? "map of the journey" : "map of the lines and venues" }, ...layers), legend);
+}
+
+// A place's name beside its dot, on the side away from the map's right edge.
+function label(px, py, text, colour) {
+  const right = px > MAP_W - 140;
+  return svg("text", { x: px + (right ? -6 : 6), y: py - 6, "font-size": 11, style: `fill:${colour}`,
+    "text-anchor": right ? "end" : "start" }, text);
 }
