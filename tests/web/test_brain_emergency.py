@@ -38,6 +38,9 @@ def test_operator_dispatches_a_unit_and_follows_its_eta(page: Any, live_server: 
     page.wait_for_selector("#emergency-roads polyline", timeout=TWIN_START_MS)
     page.wait_for_selector("#station-amb-1", timeout=30_000)
     assert page.locator("#emergency-units tbody tr").count() == 5
+    assert all(
+        kind in page.inner_text("#emergency-legend") for kind in ("ambulance", "fire", "police")
+    )
     # a call at police car 1's station, answered by ambulance 1 from across the city
     _place_call(page, "#station-pol-1")
     assert page.locator("#call-marker").count() == 1
