@@ -27,7 +27,14 @@ def test_operator_sees_the_live_map_and_can_switch_a_controller(
 ) -> None:
     _open_live_tab(page, live_server, "operator")
     assert page.locator("#brain-map polyline").count() > 100
-    assert page.locator("#brain-map circle").count() >= 10
+    assert page.locator("#brain-map-junctions circle").count() >= 10
+    # one dot per vehicle in the network
+    page.wait_for_function(
+        "(() => { const n = Number(document.getElementById('kpi-vehicles').textContent);"
+        " const dots = document.querySelectorAll('#brain-map-vehicles circle').length;"
+        " return n > 0 && dots === n; })()",
+        timeout=30_000,
+    )
     assert "running" in page.inner_text("#twin-status")
     assert int(page.inner_text("#kpi-vehicles")) >= 0
     page.wait_for_function(

@@ -89,6 +89,15 @@ def test_twin_runs_the_grid_and_feeds_the_ingestion_path(
     live = service.live_state()
     assert set(live["tls_state"]) == set(network.tls_ids)
     assert set(live["edge_speed_mps"]) == {e.edge_id for e in network.edges}
+    # every vehicle's position, within a lane or two of the network's (centre-line) bounds
+    assert len(live["vehicle_xy"]) == live["kpis"]["vehicles"] > 0
+    xmin, ymin, xmax, ymax = network.bounds
+    outside = [
+        (x, y)
+        for x, y in live["vehicle_xy"]
+        if not (xmin - 8 <= x <= xmax + 8 and ymin - 8 <= y <= ymax + 8)
+    ]
+    assert not outside, network.bounds
 
 
 @pytest.mark.timeout(120)

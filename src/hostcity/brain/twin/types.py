@@ -166,7 +166,10 @@ class Kpis:
 
 @dataclass(frozen=True)
 class LiveState:
-    """The twin at one simulated moment: speeds per edge, signal states, KPIs, controllers."""
+    """The twin at one simulated moment: speeds per edge, signal states, KPIs, controllers.
+
+    ``vehicle_xy`` holds every vehicle's position in network coordinates (metres).
+    """
 
     sim_time_s: float
     observed_at: datetime
@@ -174,6 +177,7 @@ class LiveState:
     edge_speed_mps: dict[str, float]
     tls_state: dict[str, str]
     controllers: dict[str, str] = field(default_factory=dict)
+    vehicle_xy: tuple[tuple[float, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -184,6 +188,7 @@ class LiveState:
             "edge_speed_mps": {k: round(v, 2) for k, v in self.edge_speed_mps.items()},
             "tls_state": dict(self.tls_state),
             "controllers": dict(self.controllers),
+            "vehicle_xy": [[round(x, 1), round(y, 1)] for x, y in self.vehicle_xy],
         }
 
 

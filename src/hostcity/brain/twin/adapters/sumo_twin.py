@@ -296,6 +296,9 @@ class SumoTwinRun:
             edge_speed_mps={e: float(sumo.edge.getLastStepMeanSpeed(e)) for e in self._edge_ids},
             tls_state={t: str(sumo.trafficlight.getRedYellowGreenState(t)) for t in tls_ids},
             controllers=dict(controllers),
+            vehicle_xy=tuple(
+                (float(x), float(y)) for x, y in map(sumo.vehicle.getPosition, vehicles)
+            ),
         )
 
     def set_controller(self, tls_id: str, name: str) -> None:

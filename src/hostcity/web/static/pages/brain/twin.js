@@ -76,7 +76,7 @@ export function renderTwin(el, ctx) {
     h("div", { class: "tiles" }, vehicles.el, speed.el, delay.el, clock.el),
     h("div", { style: "display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:16px;margin-top:16px" },
       h("div", { class: "panel" }, map,
-        h("p", { class: "muted" }, "Edges: green free-flowing, amber slow, red crawling. ",
+        h("p", { class: "muted" }, "Edges: green free-flowing, amber slow, red crawling. White dots: vehicles. ",
           "Junction colour: current signal phase (amber while changing)."), congestion.el),
       h("div", {},
         h("div", { class: "panel" }, h("h3", {}, "Junctions"),
@@ -88,6 +88,8 @@ export function renderTwin(el, ctx) {
   const edgeEls = new Map();
   const edgeLimits = new Map();
   const junctionEls = new Map();
+  const vehicleLayer = svg("g", { id: "brain-map-vehicles", fill: "#e7edf3", "fill-opacity": 0.85 });
+  let mapScale = 1;
   let controllers = {};
   let stopped = false;
   const abort = new AbortController();
@@ -99,6 +101,7 @@ export function renderTwin(el, ctx) {
     const pad = Math.max(xmax - xmin, ymax - ymin) * 0.03 + 10;
     map.setAttribute("viewBox", `${xmin - pad} ${-ymax - pad} ${xmax - xmin + 2 * pad} ${ymax - ymin + 2 * pad}`);
     const scale = Math.max(xmax - xmin, ymax - ymin) / 600;
+    mapScale = scale;
     const roads = svg("g", { id: "brain-map-edges", "stroke-linecap": "round", fill: "none" });
     for (const edge of network.edges) {
       const points = edge.shape.map(([x, y]) => `${x},${-y}`).join(" ");
@@ -120,7 +123,7 @@ export function renderTwin(el, ctx) {
       junctionEls.get(j.tls).push(dot);
       nodes.append(dot);
     }
-    map.replaceChildren(roads, nodes);
+    map.replaceChildren(roads, vehicleLayer, nodes);
     congestion.attach(network);
   }
 
@@ -160,6 +163,8 @@ export function renderTwin(el, ctx) {
       const line = edgeEls.get(id);
       if (line) line.setAttribute("stroke", speedColour(v, edgeLimits.get(id)));
     }
+    vehicleLayer.replaceChildren(...(state.vehicle_xy || []).map(([x, y]) =>
+      svg("circle", { cx: x, cy: -y, r: mapScale * 2.5 })));
     for (const [tls, phase] of Object.entries(state.tls_state)) {
       for (const dot of junctionEls.get(tls) || []) {
         dot.setAttribute("fill", phaseColour(phase));
