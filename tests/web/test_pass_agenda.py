@@ -41,3 +41,30 @@ def test_follow_an_athlete_and_download_the_agenda(page: Any, live_server: LiveS
     page.wait_for_selector("#exit-section option", state="attached")
     page.click("#exit-find")
     page.wait_for_selector("#exit-path")
+
+
+def test_follow_a_whole_event_and_a_team(page: Any, live_server: LiveServer) -> None:
+    # The operator's own agenda, so the fan's agenda in the test above stays as it expects.
+    login(page, live_server, "operator")
+    page.goto(f"{live_server.url}/#pass/agenda")
+    page.wait_for_selector("#event-list li.event")
+    page.fill("#event-filter", "women big air")
+    assert page.locator("#event-list li.event").count() == 1
+    page.locator("#event-list button[id^='follow-event-']").click()
+    page.wait_for_selector("#event-list button:has-text('Following')")
+    page.wait_for_selector("#agenda li")
+    assert page.locator("#agenda li").count() == 2  # Women's Big Air: qualification and final
+    assert "the whole event" in page.inner_text("#agenda")
+    # A three-letter NOC offers the whole team.
+    assert page.locator("#follow-noc").is_hidden()
+    page.fill("#athlete-noc", "ita")
+    page.click("#follow-noc:has-text('Follow team ITA')")
+    page.wait_for_selector("#follow-noc:has-text('Following team ITA')")
+    page.wait_for_function("document.querySelectorAll('#agenda li').length > 2")
+    assert "team ITA" in page.inner_text("#agenda")
+    # Unfollow both from the chips: the agenda is empty again.
+    page.click("#unfollow-noc-ITA")
+    page.wait_for_selector("#follow-noc:has-text('Follow team ITA')")
+    page.click("[id^='unfollow-event-']")
+    page.wait_for_selector("#agenda :text('Your agenda is empty')")
+    assert page.locator("#event-list button:has-text('Following')").count() == 0

@@ -174,7 +174,7 @@ def test_follow_team_and_event(client: TestClient, tokens: dict[str, str], impor
     items = client.get(f"{BASE}/agenda", headers=fan).json()["items"]
     assert [(i["code"], i["reasons"]) for i in items] == [
         ("FSK-1", ["team GER"]),
-        ("CUR-1", ["event"]),
+        ("CUR-1", ["the whole event"]),
     ]
 
 

@@ -165,7 +165,7 @@ def followed_reasons(session: Session, follows: list[FollowRow]) -> dict[int, li
             reasons[event_id].append(f"team {noc}")
     for follow in follows:
         if follow.kind == FollowKind.EVENT.value:
-            reasons[int(follow.target)].append("event")
+            reasons[int(follow.target)].append("the whole event")
     return reasons
 
 

@@ -19,6 +19,11 @@ export function renderAgenda(el, ctx) {
   const noc = h("input", { id: "athlete-noc", placeholder: "NOC (ITA)", size: 6 });
   const results = h("div", { id: "athlete-results" });
   const followsEl = h("div", { id: "follows", class: "tiles" });
+  const teamButton = h("button", { id: "follow-noc", type: "button", hidden: true,
+    onclick: () => toggle("noc", noc.value.trim().toUpperCase(), teamButton) }, "");
+  const eventFilter = h("input", { id: "event-filter", type: "search", placeholder: "Filter, e.g. big air", autocomplete: "off" });
+  const eventsEl = h("ul", { id: "event-list", class: "event-list", style: "max-height:260px;overflow:auto;padding-left:0;list-style:none" });
+  let allEvents = [];
   const agendaEl = h("div", { id: "agenda" }, h("p", { class: "muted" }, "Loading your agenda..."));
   const icsButton = h("button", { id: "agenda-ics", type: "button", onclick: downloadIcs }, "Download .ics");
   const seenButton = h("button", { id: "agenda-seen", type: "button", onclick: markSeen }, "Mark changes as seen");
@@ -32,9 +37,12 @@ export function renderAgenda(el, ctx) {
         h("div", { class: "tiles" }, icsButton, seenButton),
         agendaEl),
       h("section", { class: "panel" },
-        h("h2", {}, "Find athletes"),
-        h("div", { class: "login" }, search, noc),
+        h("h2", {}, "Follow"),
+        h("div", { class: "login" }, search, noc, teamButton),
         results,
+        h("h3", {}, "Events"),
+        h("div", { class: "login" }, eventFilter),
+        eventsEl,
         h("h3", {}, "Following"),
         followsEl)));
 
@@ -44,6 +52,41 @@ export function renderAgenda(el, ctx) {
   }
   search.addEventListener("input", onInput);
   noc.addEventListener("input", onInput);
+  noc.addEventListener("input", showTeamButton);
+  eventFilter.addEventListener("input", showEvents);
+
+  // A three-letter NOC offers to follow the whole team.
+  function showTeamButton() {
+    const code = noc.value.trim().toUpperCase();
+    teamButton.hidden = !/^[A-Z]{3}$/.test(code);
+    const on = following.has(`noc:${code}`);
+    teamButton.textContent = on ? `Following team ${code}` : `Follow team ${code}`;
+    teamButton.className = on ? "" : "primary";
+  }
+
+  function showEvents() {
+    const words = eventFilter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const shown = allEvents.filter((e) => {
+      const text = `${e.discipline} ${e.event}`.toLowerCase();
+      return words.every((w) => text.includes(w));
+    });
+    eventsEl.replaceChildren(...(shown.length ? shown.map((e) => {
+      const on = following.has(`event:${e.id}`);
+      const button = h("button", { id: `follow-event-${e.id}`, type: "button", class: on ? "" : "primary",
+        onclick: () => toggle("event", String(e.id), button) }, on ? "Following" : "Follow");
+      return h("li", { class: "event", style: "margin:4px 0" }, button, " ", h("b", {}, e.discipline), `: ${e.event}`);
+    }) : [h("li", { class: "muted" }, allEvents.length ? "No event matches." : "No events imported.")]));
+  }
+
+  async function loadEvents() {
+    try {
+      allEvents = await api("/api/pass/events");
+    } catch (error) {
+      eventsEl.replaceChildren(h("li", { class: "error" }, error.message));
+      return;
+    }
+    if (alive) showEvents();
+  }
 
   async function runSearch() {
     const q = search.value.trim();
@@ -88,11 +131,17 @@ export function renderAgenda(el, ctx) {
       return;
     }
     await refresh();
-    if (button) {
+    if (button && kind === "athlete") {
       const on = following.has(key);
       button.textContent = on ? "Following" : "Follow";
       button.className = on ? "" : "primary";
     }
+  }
+
+  // The follow button of a followed thing, where it is on screen.
+  function followButton(kind, target) {
+    if (kind === "athlete") return document.getElementById(`follow-${target}`);
+    return null;  // event and team buttons are redrawn from the follows on each refresh
   }
 
   async function loadFollows() {
@@ -101,8 +150,10 @@ export function renderAgenda(el, ctx) {
     for (const f of list) following.add(`${f.kind}:${f.target}`);
     followsEl.replaceChildren(...(list.length ? list.map((f) => h("span", { class: "tile" }, f.label, " ",
       h("button", { type: "button", id: `unfollow-${f.kind}-${f.target}`, title: "Unfollow",
-        onclick: () => toggle(f.kind, f.target, document.getElementById(`follow-${f.target}`)) }, "×")))
-      : [h("p", { class: "muted" }, "Nothing yet: search an athlete and press Follow.")]));
+        onclick: () => toggle(f.kind, f.target, followButton(f.kind, f.target)) }, "×")))
+      : [h("p", { class: "muted" }, "Nothing yet: follow an athlete, a team or an event.")]));
+    showTeamButton();
+    showEvents();
   }
 
   async function loadAgenda() {
@@ -217,5 +268,6 @@ export function renderAgenda(el, ctx) {
   }
 
   refresh();
+  loadEvents();
   return () => { alive = false; clearTimeout(timer); };
 }
