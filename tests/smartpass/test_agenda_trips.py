@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from hostcity.core.db import session_scope
 from hostcity.core.platform import Platform
+from hostcity.smartpass.agenda_trips import same_local_day, suggest_trip
 from tests.conftest import auth
 
 
@@ -27,12 +29,35 @@ def test_agenda_items_link_a_suggested_trip(
     )
     assert made.status_code in (200, 201)
     items = client.get("/api/pass/agenda", headers=headers).json()["items"]
-    assert len(items) >= 2
+    # Big Air qualification, the 1500 m across town the same day, the Big Air final next day
+    assert [i["day_local"] for i in items] == [items[0]["day_local"]] * 2 + [items[2]["day_local"]]
     assert items[0]["trip"] is None  # nothing is known before the first session
-    later = [i["trip"] for i in items[1:]]
-    assert all(t and t["link"].startswith("#/pass/trips/") for t in later)
-    planned = [t for t in later if "error" not in t]
-    assert planned, later
-    for trip in planned:
-        assert trip["arrive"] >= trip["depart"]
-        assert trip["modes"]
+    trip = items[1]["trip"]
+    assert trip and trip["link"].startswith("#/pass/trips/")
+    assert "error" not in trip, trip
+    assert trip["arrive"] >= trip["depart"]
+    assert trip["modes"]
+    assert items[2]["trip"] is None  # the first session of a day: not from yesterday's venue
+
+
+def _item(previous_venue: int, left_at: str, venue: int, start_local: str) -> dict[str, object]:
+    place = {"lat": 52.43, "lon": 13.52}
+    return {
+        "previous_place": {"id": previous_venue, "left_at": left_at, **place},
+        "venue": {"id": venue, **place},
+        "start_local": start_local,
+    }
+
+
+def test_no_trip_is_suggested_within_a_venue_or_from_the_day_before(platform: Platform) -> None:
+    transit = platform.service("transit")
+    with session_scope(platform.session_factory) as session:
+        same_venue = _item(1, "2026-02-10T11:00:00+00:00", 1, "2026-02-10T13:00:00+01:00")
+        assert suggest_trip(transit, session, same_venue) is None
+        # 23:30 UTC is already the next day in Berlin: a trip the same local day
+        overnight = _item(1, "2026-02-09T23:30:00+00:00", 2, "2026-02-10T09:00:00+01:00")
+        assert same_local_day("2026-02-09T23:30:00+00:00", "2026-02-10T09:00:00+01:00")
+        yesterday = _item(1, "2026-02-09T20:00:00+00:00", 2, "2026-02-10T09:00:00+01:00")
+        assert suggest_trip(transit, session, yesterday) is None
+        # the same day at another venue: a trip (or why there is none) is suggested
+        assert suggest_trip(transit, session, overnight) is not None
