@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hostcity.brain.forecast import learned
-from hostcity.brain.forecast.backtest import Prepared, prepare, run_backtest
+from hostcity.brain.forecast.backtest import Prepared, prepare, residual_band, run_backtest
 from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
 from hostcity.brain.forecast.errors import ForecastConfigError
 from hostcity.brain.forecast.learned import TrainConfig
@@ -98,8 +98,10 @@ def test_learned_model_beats_last_value_on_an_easy_corridor(seed: int) -> None:
     assert learned is not None and learned.score.train_seconds > 0
     assert scores["graph_mlp"].mae < scores["last_value"].mae
     band = learned.band
-    assert band.shape == (12, 2, 2)
-    assert (band[:, :, 0] <= band[:, :, 1]).all()
+    assert band.shape == (12, 6, 2, 2)  # horizons, detectors, flow and speed, low and high
+    assert (band[..., 0] <= band[..., 1]).all()
+    assert (band[0, :, 0, 1] < band[11, :, 0, 1]).all()  # flow: wider an hour out
+    assert len(set(band[0, :, 0, 1].round(6))) == 6  # each detector has its own
 
 
 def _fit_corridor(*, seed: int, config: TrainConfig) -> tuple[Prepared, learned.LearnedForecaster]:
@@ -202,3 +204,20 @@ def test_a_lad_linear_part_trains_and_reloads() -> None:
     reloaded = learned.load(fitted.state(), p.scaler, p.targets, p.transitions(), x.shape[-1])
     assert reloaded.config.local_loss == "lad"
     np.testing.assert_allclose(reloaded.predict(x, tod, dow), pred, rtol=1e-5, atol=1e-4)
+
+
+def test_a_detector_with_few_validation_readings_gets_the_shared_band() -> None:
+    series, edges = corridor(days=3.0, sensors=4, seed=2, noise=0.05)
+    p = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
+    x, y, tod, dow = p.val
+    y = y.copy()
+    y[5:, :, 0, :] = 0.0  # detector 0: only 5 validation samples read (0 is missing)
+    quiet = replace(p, val=(x, y, tod, dow))
+    last = LastValue(p.targets)
+    band = residual_band(quiet, last)
+    resid = np.where(y[..., 0] != 0, y[..., 0] - last.predict(x, tod, dow)[..., 0], np.nan)
+    for h in (0, 11):
+        shared = np.nanquantile(resid[:, h, :], [0.1, 0.9])
+        own = np.nanquantile(resid[:, h, 1], [0.1, 0.9])
+        assert band[h, 0, 0] == pytest.approx(shared)
+        assert band[h, 1, 0] == pytest.approx(own)

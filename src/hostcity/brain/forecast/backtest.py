@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 ProgressFn = Callable[[float, str], None]
 Samples = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 BAND = (0.1, 0.9)
+MIN_BAND_SAMPLES = 30  # validation residuals a detector needs for a band of its own
 
 
 class Forecaster(Protocol):
@@ -100,7 +102,7 @@ class FittedModel:
 
     forecaster: Forecaster
     score: ModelScore
-    band: FloatArray  # (12, targets, 2): residual quantiles BAND of truth - forecast
+    band: FloatArray  # (12, N, targets, 2): residual quantiles BAND of truth - forecast
     baseline: bool
 
 
@@ -241,15 +243,25 @@ def _fit_and_score(
 
 
 def residual_band(prepared: Prepared, forecaster: Forecaster) -> FloatArray:
-    """Quantiles ``BAND`` of validation residuals (truth - forecast), shape (12, targets, 2)."""
+    """Quantiles ``BAND`` of validation residuals (truth - forecast), shape (12, N, targets, 2).
+
+    Each detector gets its own band where it has ``MIN_BAND_SAMPLES`` validation residuals at
+    that horizon (a quiet side street and a busy arterial err by very different amounts);
+    the others get the band of all detectors together. Steps whose truth is 0 (missing) are
+    left out.
+    """
     x, y, tod, dow = prepared.val
-    pred = forecaster.predict(x, tod, dow)
-    band = np.zeros((pred.shape[1], len(prepared.targets), 2))
-    for k, f in enumerate(prepared.targets):
-        truth = y[..., f]
-        for h in range(pred.shape[1]):
-            mask = truth[:, h] != 0
-            resid = (truth[:, h] - pred[:, h, :, k])[mask]
-            if resid.size:
-                band[h, k] = np.quantile(resid, BAND)
+    pred = forecaster.predict(x, tod, dow)  # (samples, 12, N, targets)
+    _, steps, sensors, _ = pred.shape
+    band = np.zeros((steps, sensors, len(prepared.targets), 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing slices give NaN, handled
+        for k, f in enumerate(prepared.targets):
+            truth = y[..., f]
+            resid = np.where(truth != 0, truth - pred[..., k], np.nan)  # (samples, 12, N)
+            pooled = np.nanquantile(resid.transpose(1, 0, 2).reshape(steps, -1), BAND, axis=1)
+            own = np.nanquantile(resid, BAND, axis=0)  # (2, 12, N)
+            enough = np.sum(~np.isnan(resid), axis=0) >= MIN_BAND_SAMPLES  # (12, N)
+            chosen = np.where(enough[None], own, pooled[:, :, None])
+            band[:, :, k, :] = np.nan_to_num(chosen).transpose(1, 2, 0)
     return band

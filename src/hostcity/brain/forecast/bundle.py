@@ -24,7 +24,7 @@ class ModelBundle:
         version: Sortable id (creation time).
         metadata: JSON-ready facts: data range, metrics, chosen model, feature names.
         forecasters: Fitted models by name.
-        bands: Validation residual quantiles per model, (12, targets, 2).
+        bands: Validation residual quantiles per model, (12, N, targets, 2).
         graph: The sensor graph the models were fitted with.
         tail: The newest TAIL_STEPS observations (T, N, F) of the training data.
         congestion_speed: Per detector, the speed under which traffic counts as congested.

@@ -127,6 +127,8 @@ class ForecastService:
         col = ids.index(detector)
         window, pred, source = self._predict(bundle)
         band = bundle.bands[bundle.chosen]
+        if band.ndim == 4:  # per detector; bundles saved before 2026-11-27 share one band
+            band = band[:, col]
         names = bundle.target_names
         history = []
         for t in range(window.values.shape[0]):
@@ -147,8 +149,10 @@ class ForecastService:
             for k, name in enumerate(names):
                 mid = float(pred[h, col, k])
                 step[name] = round(mid, 2)
-                step[f"{name}_low"] = round(max(0.0, mid + float(band[h, k, 0])), 2)
-                step[f"{name}_high"] = round(mid + float(band[h, k, 1]), 2)
+                # the band holds the forecast even where the model leans one way
+                low, high = mid + float(band[h, k, 0]), mid + float(band[h, k, 1])
+                step[f"{name}_low"] = round(max(0.0, min(low, mid)), 2)
+                step[f"{name}_high"] = round(max(high, mid), 2)
             steps.append(step)
         return {
             "detector": detector,
