@@ -69,3 +69,27 @@ def corridor_feed() -> dict[str, str]:
 
 
 SPEC = FeedSpec()
+
+
+# The SLOW line's road: it bends 100 m north between each pair of stops.
+SLOW_SHAPE = [
+    (52.430, 13.500),
+    (52.431, 13.5075),
+    (52.430, 13.515),
+    (52.431, 13.5225),
+    (52.430, 13.530),
+    (52.431, 13.5375),
+    (52.430, 13.545),
+]
+
+
+def corridor_feed_with_shapes() -> dict[str, str]:
+    """``corridor_feed`` whose SLOW trips drive along ``SLOW_SHAPE`` (shapes.txt, listed
+    out of order, as sequence numbers need not come in order)."""
+    files = corridor_feed()
+    lines = files["trips.txt"].splitlines()
+    trips = [lines[0] + ",shape_id"]
+    trips += [row + (",slow-road" if row.startswith("SLOW,") else ",") for row in lines[1:]]
+    rows = [f"slow-road,{lat},{lon},{10 * (i + 1)}" for i, (lat, lon) in enumerate(SLOW_SHAPE)]
+    shapes = ["shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence", *reversed(rows)]
+    return {**files, "trips.txt": "\n".join(trips) + "\n", "shapes.txt": "\n".join(shapes) + "\n"}

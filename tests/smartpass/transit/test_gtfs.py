@@ -13,7 +13,13 @@ from hostcity.smartpass.transit.adapters.feedfiles import read_feed_zip
 from hostcity.smartpass.transit.errors import GtfsError
 from hostcity.smartpass.transit.gtfs import parse_feed, parse_time_s
 from hostcity.smartpass.transit.service_days import active_services, service_dates
-from tests.smartpass.transit.builders import corridor_feed, feed_zip, small_feed
+from tests.smartpass.transit.builders import (
+    SLOW_SHAPE,
+    corridor_feed,
+    corridor_feed_with_shapes,
+    feed_zip,
+    small_feed,
+)
 
 
 def test_generated_feed_round_trips_through_a_zip(tmp_path: Path) -> None:
@@ -131,6 +137,52 @@ BROKEN = [
         id="missing-column",
     ),
 ]
+
+
+BROKEN_SHAPES = [
+    pytest.param(
+        lambda f: _replace(f, "shapes.txt", "slow-road,52.431,13.5375", "slow-road,north,13.5375"),
+        "shapes.txt line 3, field shape_pt_lat",
+        "numbers",
+        id="shape-point",
+    ),
+    pytest.param(
+        lambda f: _replace(
+            f, "shapes.txt", "slow-road,52.431,13.5375", "slow-road,152.431,13.5375"
+        ),
+        "shapes.txt line 3",
+        "not a WGS84 coordinate",
+        id="shape-range",
+    ),
+    pytest.param(
+        lambda f: _replace(f, "trips.txt", "slow1,Delta,slow-road", "slow1,Delta,lost-road"),
+        "trips.txt line 2, field shape_id",
+        "'lost-road', not in shapes.txt",
+        id="trip-shape",
+    ),
+    pytest.param(
+        lambda f: _replace(f, "shapes.txt", "shape_pt_sequence", "seq"),
+        "shapes.txt line 1",
+        "shape_pt_sequence",
+        id="shape-column",
+    ),
+]
+
+
+@pytest.mark.parametrize(("breaks", "where", "message"), BROKEN_SHAPES)
+def test_broken_shapes_name_file_line_and_field(breaks, where: str, message: str) -> None:
+    with pytest.raises(GtfsError) as caught:
+        parse_feed(breaks(corridor_feed_with_shapes()), name="corridor")
+    assert where in (caught.value.where or "") + caught.value.message
+    assert message in caught.value.message
+
+
+def test_shapes_are_read_in_sequence_order_and_trips_name_them() -> None:
+    feed = parse_feed(corridor_feed_with_shapes(), name="corridor")
+    assert feed.shapes == {"slow-road": tuple(SLOW_SHAPE)}
+    assert feed.trips["slow1"].shape_id == "slow-road"
+    assert feed.trips["fast1"].shape_id == ""
+    assert parse_feed(corridor_feed(), name="corridor").shapes == {}
 
 
 @pytest.mark.parametrize(("breaks", "where", "message"), BROKEN)

@@ -1,4 +1,4 @@
-"""RAPTOR against the time-expanded Dijkstra on real GTFS feeds named by the environment.
+"""RAPTOR against the time-expanded Dijkstra, and rides along shapes, on real GTFS feeds.
 
 No wheel on PyPI ships a real feed, and the tests must pass without ``../shared``. So, like
 the PostgreSQL storage tests, these run when ``HOSTCITY_TEST_GTFS_FEEDS`` names feed zips
@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import random
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from hostcity.smartpass.transit.adapters.feedfiles import read_feed_zip
@@ -20,8 +22,9 @@ from hostcity.smartpass.transit.gtfs import parse_feed
 from hostcity.smartpass.transit.planner import prepare
 from hostcity.smartpass.transit.raptor import raptor
 from hostcity.smartpass.transit.reference import reference_arrivals
+from hostcity.smartpass.transit.shapes import cut
 from hostcity.smartpass.transit.types import TripParams
-from hostcity.smartpass.transit.walking import StraightLineWalk
+from hostcity.smartpass.transit.walking import StraightLineWalk, crow_m
 
 FEEDS_ENV = "HOSTCITY_TEST_GTFS_FEEDS"
 QUERIES = 100
@@ -54,3 +57,25 @@ def test_raptor_matches_dijkstra_on_a_real_feed(feed_path: Path) -> None:
         assert [(p.rides, p.arrive_s) for p in plans] == expected
         checked += 1
     assert checked >= QUERIES // 2
+
+
+@pytest.mark.real_feed
+@pytest.mark.parametrize("feed_path", _feeds())
+def test_rides_follow_the_real_feeds_shapes(feed_path: Path) -> None:
+    feed = parse_feed(read_feed_zip(feed_path), name=feed_path.stem)
+    assert feed.shapes, "the shared feeds come with shapes.txt"
+    shaped = [t for t in feed.trips.values() if t.shape_id][:200]
+    assert shaped
+    followed = 0
+    for trip in shaped:
+        first, last = feed.stop_times[trip.trip_id][0][0], feed.stop_times[trip.trip_id][-1][0]
+        a, b = feed.stops[first], feed.stops[last]
+        path = cut(feed.shapes[trip.shape_id], (a.lat, a.lon), (b.lat, b.lon))
+        along = sum(
+            float(crow_m(p[0], p[1], np.array([q[0]]), np.array([q[1]]))[0])
+            for p, q in pairwise(path)
+        )
+        crow = float(crow_m(a.lat, a.lon, np.array([b.lat]), np.array([b.lon]))[0])
+        assert along >= crow - 1.0
+        followed += len(path) > 2 and along <= 4 * crow + 500
+    assert followed >= 0.9 * len(shaped)

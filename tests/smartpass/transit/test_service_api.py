@@ -12,7 +12,12 @@ from hostcity.core.db import session_scope
 from hostcity.core.platform import Platform
 from hostcity.smartpass.transit.service import TransitService
 from tests.conftest import auth
-from tests.smartpass.transit.builders import corridor_feed, feed_zip
+from tests.smartpass.transit.builders import (
+    SLOW_SHAPE,
+    corridor_feed,
+    corridor_feed_with_shapes,
+    feed_zip,
+)
 
 ALPHA, DELTA = "52.4301,13.5001", "52.4301,13.5451"
 
@@ -165,3 +170,30 @@ def test_unknown_feed_map_is_404(client: TestClient, tokens: dict[str, str]) -> 
     response = client.get("/api/pass/feeds/nope/map", headers=auth(tokens["fan"]))
     assert response.status_code == 404
     assert "GET /api/pass/feeds" in response.json()["hint"]
+
+
+def test_feeds_with_shapes_draw_lines_and_rides_along_them(
+    client: TestClient, tokens: dict[str, str], platform: Platform, tmp_path: Path
+) -> None:
+    service: TransitService = platform.service("transit")
+    with session_scope(platform.session_factory) as session:
+        service.import_feed(session, feed_zip(tmp_path, corridor_feed_with_shapes(), "shaped"))
+    headers = auth(tokens["fan"])
+    lines = client.get("/api/pass/feeds/shaped/map", headers=headers).json()["lines"]
+    slow = next(line for line in lines if len(line["stops"]) == 4)
+    assert slow["path"] == [list(p) for p in SLOW_SHAPE]
+    assert all(line["path"] is None for line in lines if line["name"] != "S")
+    # A ride on SLOW from Alpha to Delta follows the road's bends; F1 goes stop to stop.
+    response = client.get(
+        "/api/pass/journeys",
+        params={"from": ALPHA, "to": DELTA, "depart": "2026-02-10T08:50:00+01:00"},
+        headers=headers,
+    )
+    journeys = response.json()["journeys"]
+    direct = next(j for j in journeys if j["transfers"] == 0)
+    ride = next(leg for leg in direct["legs"] if leg["mode"] == "ride")
+    assert ride["route"] == "S"
+    assert ride["path"][1:-1] == [list(p) for p in SLOW_SHAPE]
+    changing = next(j for j in journeys if j["transfers"] == 1)
+    first = next(leg for leg in changing["legs"] if leg["mode"] == "ride")
+    assert first["path"] == [[52.43, 13.5], [52.43, 13.515]]

@@ -27,6 +27,7 @@ REQUIRED_FIELDS = {
         *(f"{d}day" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")),
     ),
     "calendar_dates.txt": ("service_id", "date", "exception_type"),
+    "shapes.txt": ("shape_id", "shape_pt_lat", "shape_pt_lon", "shape_pt_sequence"),
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_PROBLEMS = 5
@@ -170,7 +171,39 @@ def _parse_routes(text: str, problems: _Problems) -> dict[str, Route]:
     return routes
 
 
-def _parse_trips(text: str, routes: Mapping[str, Route], problems: _Problems) -> dict[str, Trip]:
+def _parse_shapes(text: str, problems: _Problems) -> dict[str, tuple[tuple[float, float], ...]]:
+    points: dict[str, list[tuple[float, float, float]]] = {}
+    for line, row in _rows("shapes.txt", text):
+        where = f"shapes.txt line {line}, field"
+        try:
+            lat, lon = _float(row["shape_pt_lat"]), _float(row["shape_pt_lon"])
+        except ValueError:
+            problems.add(f"{where} shape_pt_lat", "shape_pt_lat/lon must be numbers")
+            continue
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            problems.add(f"{where} shape_pt_lat", f"({lat}, {lon}) is not a WGS84 coordinate")
+            continue
+        try:
+            sequence = float(row["shape_pt_sequence"])
+        except ValueError:
+            problems.add(f"{where} shape_pt_sequence", "shape_pt_sequence must be a number")
+            continue
+        if not row["shape_id"]:
+            problems.add(f"{where} shape_id", "empty shape_id")
+            continue
+        points.setdefault(row["shape_id"], []).append((sequence, lat, lon))
+    return {
+        shape_id: tuple((lat, lon) for _, lat, lon in sorted(rows))
+        for shape_id, rows in points.items()
+    }
+
+
+def _parse_trips(
+    text: str,
+    routes: Mapping[str, Route],
+    shapes: Mapping[str, object],
+    problems: _Problems,
+) -> dict[str, Trip]:
     trips: dict[str, Trip] = {}
     for line, row in _rows("trips.txt", text):
         trip_id = row["trip_id"]
@@ -185,8 +218,15 @@ def _parse_trips(text: str, routes: Mapping[str, Route], problems: _Problems) ->
                 f"trip {trip_id!r} names route {row['route_id']!r}, not in routes.txt",
             )
             continue
+        shape_id = row.get("shape_id", "")
+        if shape_id and shape_id not in shapes:
+            problems.add(
+                f"trips.txt line {line}, field shape_id",
+                f"trip {trip_id!r} names shape {shape_id!r}, not in shapes.txt",
+            )
+            continue
         trips[trip_id] = Trip(
-            trip_id, row["route_id"], row["service_id"], row.get("trip_headsign", "")
+            trip_id, row["route_id"], row["service_id"], row.get("trip_headsign", ""), shape_id
         )
     return trips
 
@@ -331,7 +371,8 @@ def parse_feed(files: Mapping[str, str], *, name: str = "feed") -> Feed:
     agency, zone = _parse_agency(files["agency.txt"], problems)
     stops = _parse_stops(files["stops.txt"], problems)
     routes = _parse_routes(files["routes.txt"], problems)
-    trips = _parse_trips(files["trips.txt"], routes, problems)
+    shapes = _parse_shapes(files["shapes.txt"], problems) if "shapes.txt" in files else {}
+    trips = _parse_trips(files["trips.txt"], routes, shapes, problems)
     services = _parse_calendar(files, problems)
     for trip in trips.values():
         if trip.service_id not in services:
@@ -357,4 +398,5 @@ def parse_feed(files: Mapping[str, str], *, name: str = "feed") -> Feed:
         trips={t: trips[t] for t in times},
         stop_times=times,
         services=services,
+        shapes=shapes,
     )

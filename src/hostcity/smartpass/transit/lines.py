@@ -13,13 +13,17 @@ HEX_COLOUR = re.compile(r"[0-9A-Fa-f]{6}")
 
 @dataclass(frozen=True)
 class LinePattern:
-    """One way a route runs: its stops in order (either direction) and its trips (both ways)."""
+    """One way a route runs: its stops in order (either direction) and its trips (both ways).
+
+    ``shape_id`` is the GTFS shape most of its trips drive along, or ``""``.
+    """
 
     route_id: str
     name: str
     colour: str
     stop_ids: tuple[str, ...]
     trips: int
+    shape_id: str = ""
 
 
 def route_colour(text: str) -> str:
@@ -35,15 +39,23 @@ def line_patterns(feed: Feed, limit: int = 300) -> tuple[list[LinePattern], bool
     patterns and whether some were left out.
     """
     counts: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    shapes: dict[tuple[str, tuple[str, ...]], Counter[str]] = {}
     for trip_id, times in feed.stop_times.items():
         trip = feed.trips.get(trip_id)
         if trip is None or len(times) < 2:
             continue
         stops = tuple(stop for stop, _, _ in times)
-        counts[(trip.route_id, min(stops, stops[::-1]))] += 1
+        key = (trip.route_id, min(stops, stops[::-1]))
+        counts[key] += 1
+        if trip.shape_id:
+            shapes.setdefault(key, Counter())[trip.shape_id] += 1
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     patterns = []
-    for (route_id, stops), trips in ordered[:limit]:
-        route = feed.routes[route_id]
-        patterns.append(LinePattern(route_id, route.name, route_colour(route.color), stops, trips))
+    for key, trips in ordered[:limit]:
+        route = feed.routes[key[0]]
+        used = shapes.get(key)
+        shape_id = used.most_common(1)[0][0] if used else ""
+        patterns.append(
+            LinePattern(key[0], route.name, route_colour(route.color), key[1], trips, shape_id)
+        )
     return patterns, len(ordered) > limit

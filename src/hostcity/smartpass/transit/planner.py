@@ -12,6 +12,7 @@ import numpy as np
 from hostcity.smartpass.transit.errors import OutsideAreaError, OutsideServiceError
 from hostcity.smartpass.transit.raptor import DESTINATION, ORIGIN, raptor
 from hostcity.smartpass.transit.service_days import service_dates
+from hostcity.smartpass.transit.shapes import cut
 from hostcity.smartpass.transit.timetable import (
     StopIndex,
     Timetable,
@@ -171,8 +172,9 @@ def _place(tt: Timetable, stop: int, origin: LatLon, destination: LatLon) -> dic
     }
 
 
-def _ride_path(tt: Timetable, leg: Leg) -> list[list[float]]:
-    """[lat, lon] of every stop the ride passes, boarding and alighting stops included."""
+def _ride_path(net: Network, tt: Timetable, leg: Leg) -> list[list[float]]:
+    """[lat, lon] points of the ride: along its trip's GTFS shape where the feed has one, else
+    every stop it passes, boarding and alighting stops included."""
     assert leg.trip is not None
     times = tt.trips[leg.trip][1]
     start = next(
@@ -183,9 +185,14 @@ def _ride_path(tt: Timetable, leg: Leg) -> list[list[float]]:
         for i in range(start + 1, len(times))
         if times[i][0] == leg.to_stop and times[i][1] == leg.arrive_s
     )
-    return [
+    stops = [
         [float(tt.stops.lats[s]), float(tt.stops.lons[s])] for s, _, _ in times[start : end + 1]
     ]
+    trip = net.feed.trips.get(leg.trip.split("@", 1)[0])
+    shape = net.feed.shapes.get(trip.shape_id) if trip and trip.shape_id else None
+    if not shape:
+        return stops
+    return cut(shape, (stops[0][0], stops[0][1]), (stops[-1][0], stops[-1][1]))
 
 
 def _leg_json(
@@ -214,7 +221,7 @@ def _leg_json(
         out["trip_id"] = leg.trip.split("@", 1)[0]
         trip = feed.trips.get(out["trip_id"])
         out["headsign"] = trip.headsign if trip else ""
-        out["path"] = _ride_path(tt, leg)
+        out["path"] = _ride_path(net, tt, leg)
     return out
 
 

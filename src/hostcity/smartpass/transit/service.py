@@ -20,6 +20,7 @@ from hostcity.smartpass.transit.errors import FeedNotFoundError, OutsideAreaErro
 from hostcity.smartpass.transit.gtfs import parse_feed
 from hostcity.smartpass.transit.lines import line_patterns
 from hostcity.smartpass.transit.planner import Network, journeys_json, plan, prepare
+from hostcity.smartpass.transit.shapes import thin
 from hostcity.smartpass.transit.types import LatLon, TripParams
 from hostcity.smartpass.transit.walking import StraightLineWalk, WalkModel
 
@@ -192,7 +193,7 @@ class TransitService:
         ]
 
     def line_map(self, session: Session, feed_id: str) -> dict[str, Any]:
-        """What a map of the feed draws: its lines stop to stop, and the streets people walk.
+        """What a map of the feed draws: its lines (along their shapes) and the streets walked.
 
         ``streets`` is empty for a feed walked in straight lines.
 
@@ -212,6 +213,8 @@ class TransitService:
                     "colour": p.colour,
                     "trips": p.trips,
                     "stops": [[stops[s].lat, stops[s].lon] for s in p.stop_ids],
+                    # along the GTFS shape where the feed has one, else stop to stop
+                    "path": thin(net.feed.shapes[p.shape_id], 25.0) if p.shape_id else None,
                 }
                 for p in patterns
             ],

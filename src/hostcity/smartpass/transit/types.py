@@ -34,6 +34,7 @@ class Trip:
     route_id: str
     service_id: str
     headsign: str = ""
+    shape_id: str = ""
 
 
 @dataclass
@@ -50,7 +51,10 @@ class Service:
 
 @dataclass
 class Feed:
-    """A validated GTFS feed; ``stop_times`` maps a trip to its (stop, arrival_s, departure_s)."""
+    """A validated GTFS feed; ``stop_times`` maps a trip to its (stop, arrival_s, departure_s).
+
+    ``shapes`` maps a shape id to the (lat, lon) points its vehicles drive along, in order.
+    """
 
     name: str
     agency: str
@@ -60,6 +64,7 @@ class Feed:
     trips: dict[str, Trip]
     stop_times: dict[str, tuple[tuple[str, int, int], ...]]
     services: dict[str, Service]
+    shapes: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
