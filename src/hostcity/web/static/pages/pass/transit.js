@@ -205,7 +205,7 @@ function drawMap(mapEl, journey, places, base) {
   }
   base.lines.forEach((line, i) => {
     layers.push(svg("polyline", { id: `trip-map-line-${i}`, class: "trip-map-line", fill: "none",
-      points: polyline(line.stops), stroke: colours.get(line.route_id), "stroke-width": 3,
+      points: polyline(line.path || line.stops), stroke: colours.get(line.route_id), "stroke-width": 3,
       "stroke-opacity": journey ? 0.25 : 0.7, "stroke-linejoin": "round", "stroke-linecap": "round" },
     svg("title", {}, `${line.name}: ${line.stops.length} stops, ${line.trips} trips`)));
   });
