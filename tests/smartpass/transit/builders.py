@@ -88,8 +88,9 @@ def corridor_feed_with_shapes() -> dict[str, str]:
     out of order, as sequence numbers need not come in order)."""
     files = corridor_feed()
     lines = files["trips.txt"].splitlines()
-    trips = [lines[0] + ",shape_id"]
-    trips += [row + (",slow-road" if row.startswith("SLOW,") else ",") for row in lines[1:]]
+    assert lines[0].endswith(",shape_id")  # the generator's header has the column
+    trips = [lines[0]]
+    trips += [row + (",slow-road" if row.startswith("SLOW,") else "") for row in lines[1:]]
     rows = [f"slow-road,{lat},{lon},{10 * (i + 1)}" for i, (lat, lon) in enumerate(SLOW_SHAPE)]
     shapes = ["shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence", *reversed(rows)]
     return {**files, "trips.txt": "\n".join(trips) + "\n", "shapes.txt": "\n".join(shapes) + "\n"}

@@ -12,6 +12,8 @@ import pytest
 from hostcity.core.db import session_scope
 from hostcity.core.platform import Platform
 from hostcity.core.timeutil import utcnow
+from hostcity.smartpass.transit.adapters.drive_shapes import RoadRouter
+from hostcity.smartpass.transit.adapters.feedfiles import read_feed_zip
 from hostcity.smartpass.transit.adapters.streets import StreetWalk, demo_net_path
 from hostcity.smartpass.transit.demo import DEMO_LINES, demo_feed_files
 from hostcity.smartpass.transit.gtfs import parse_feed
@@ -98,3 +100,49 @@ def test_street_lines_cover_the_network_once_each(streets: StreetWalk) -> None:
     # one line per street, not one per direction
     ends = {tuple(map(tuple, (line[0], line[-1]))) for line in lines}
     assert not any((b, a) in ends for a, b in ends if a != b)
+
+
+def _metres(path: list[tuple[float, float]]) -> float:
+    return sum(
+        float(crow_m(a[0], a[1], np.array([b[0]]), np.array([b[1]]))[0]) for a, b in pairwise(path)
+    )
+
+
+def test_demo_shuttles_drive_along_the_roads_between_their_stops() -> None:
+    roads = RoadRouter(demo_net_path())
+    routed = total = 0
+    for _, places in DEMO_LINES:
+        stops = [(lat, lon) for _, lat, lon in places]
+        for seq in (stops, stops[::-1]):
+            hops = roads.hops(seq)
+            assert len(hops) == len(seq) - 1
+            for (a, b), hop in zip(pairwise(seq), hops, strict=True):
+                assert hop[0] == a and hop[-1] == b
+                crow = _metres([a, b])
+                # one-way streets and turn bans make some hops long; none is absurd
+                assert crow - 1 <= _metres(hop) <= 5 * crow
+                routed += len(hop) > 2
+                total += 1
+    # S3's Adlergestell stop ends a road at the network's edge: leaving it, no road goes on
+    assert routed == total - 1
+
+
+def test_a_stop_off_the_roads_is_reached_in_a_straight_line() -> None:
+    roads = RoadRouter(demo_net_path())
+    lake = (52.40, 13.60)  # kilometres outside the demo district
+    hop = roads.hops([(ARENA.lat, ARENA.lon), lake])[0]
+    assert hop == [(ARENA.lat, ARENA.lon), lake]
+
+
+def test_seeded_demo_feed_times_its_hops_by_the_roads_driven(platform: Platform) -> None:
+    seed_demo_feed(platform)
+    feed = parse_feed(
+        read_feed_zip(platform.settings.data_dir / "transit" / "demo-shuttles.zip"), name="demo"
+    )
+    assert len(feed.shapes) == 2 * len(DEMO_LINES)  # each line, both ways
+    trip = feed.trips["L0D0N0"]
+    times = feed.stop_times[trip.trip_id]
+    shape = list(feed.shapes[trip.shape_id])
+    driven = _metres(shape)
+    timed = times[-1][1] - times[0][2] - 30 * (len(times) - 2)  # minus the dwells
+    assert driven / 7.0 * 0.8 <= timed <= driven / 7.0 + 30 * len(times)  # 7 m/s, 30 s steps

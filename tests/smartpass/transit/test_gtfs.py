@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -11,8 +12,10 @@ import pytest
 from hostcity.core.errors import InputError
 from hostcity.smartpass.transit.adapters.feedfiles import read_feed_zip
 from hostcity.smartpass.transit.errors import GtfsError
+from hostcity.smartpass.transit.generator import shuttle_feed
 from hostcity.smartpass.transit.gtfs import parse_feed, parse_time_s
 from hostcity.smartpass.transit.service_days import active_services, service_dates
+from hostcity.smartpass.transit.types import Feed
 from tests.smartpass.transit.builders import (
     SLOW_SHAPE,
     corridor_feed,
@@ -223,3 +226,34 @@ def test_calendar_dates_add_and_remove_service_days() -> None:
     assert active_services(feed, wednesday) == {"weekend"}  # the generated holiday
     assert active_services(feed, date(2026, 3, 2)) == set()
     assert service_dates(feed) == (date(2026, 2, 2), date(2026, 2, 15))
+
+
+def test_shuttles_given_their_drives_have_shapes_and_hops_timed_by_them() -> None:
+    line = ("X", (("A", 52.430, 13.500), ("B", 52.430, 13.510), ("C", 52.430, 13.520)))
+
+    def detour(stops: Sequence[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+        # each hop swings 1 km north and back: about 2.1 km driven for 0.68 km apart
+        return [[a, (a[0] + 0.009, (a[1] + b[1]) / 2), b] for a, b in pairwise(stops)]
+
+    def feed(drive: object) -> Feed:
+        files = shuttle_feed(
+            [line],
+            agency="T",
+            timezone="Europe/Berlin",
+            start=date(2026, 2, 2),
+            days=1,
+            drive=drive,  # type: ignore[arg-type]
+        )
+        return parse_feed(files, name="t")
+
+    straight, driven = feed(None), feed(detour)
+    assert straight.shapes == {} and set(driven.shapes) == {"L0D0", "L0D1"}
+    assert driven.trips["L0D0N0"].shape_id == "L0D0"
+    assert driven.shapes["L0D1"][0] == (52.430, 13.520)  # the way back starts at C
+
+    def hop_s(f: Feed) -> int:
+        times = f.stop_times["L0D0N0"]
+        return times[1][1] - times[0][2]
+
+    assert hop_s(straight) == 120  # 680 m x 1.3 at 7 m/s, in 30 s steps
+    assert 270 <= hop_s(driven) <= 330  # about 2.1 km at 7 m/s

@@ -1,14 +1,15 @@
 """The demo feed: shuttle buses linking the demo event's venues in the demo city (Berlin-Adlershof).
 
 The stops are junctions of the demo network (eclipse-sumo ``tools/game/DRT/osm.net.xml``),
-picked every ~350 m along lines through the venues; the service runs every day around today.
+picked every ~350 m along lines through the venues; the service runs every day around today,
+along the roads between the stops where the seeder routes them.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hostcity.smartpass.transit.generator import shuttle_feed
+from hostcity.smartpass.transit.generator import HopPaths, shuttle_feed
 
 DEMO_FEED_NAME = "HostCity Shuttles"
 DEMO_TIMEZONE = "Europe/Berlin"
@@ -51,8 +52,14 @@ DEMO_LINES: tuple[tuple[str, tuple[tuple[str, float, float], ...]], ...] = (
 )
 
 
-def demo_feed_files(today: date, *, days_before: int = 7, days: int = 60) -> dict[str, str]:
-    """The demo shuttle feed's GTFS tables, running from a week before ``today`` for 60 days."""
+def demo_feed_files(
+    today: date, *, days_before: int = 7, days: int = 60, drive: HopPaths | None = None
+) -> dict[str, str]:
+    """The demo shuttle feed's GTFS tables, running from a week before ``today`` for 60 days.
+
+    ``drive`` gives the roads between stops (the demo seeder routes them on the demo city's
+    network); without it the feed has no shapes.
+    """
     return shuttle_feed(
         DEMO_LINES,
         agency=DEMO_FEED_NAME,
@@ -60,4 +67,5 @@ def demo_feed_files(today: date, *, days_before: int = 7, days: int = 60) -> dic
         start=today - timedelta(days=days_before),
         days=days,
         headway_s=600,
+        drive=drive,
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 import numpy as np
 
@@ -17,7 +18,7 @@ HEADERS = {
     "agency.txt": ("agency_id", "agency_name", "agency_url", "agency_timezone"),
     "stops.txt": ("stop_id", "stop_name", "stop_lat", "stop_lon"),
     "routes.txt": ("route_id", "agency_id", "route_short_name", "route_long_name", "route_type"),
-    "trips.txt": ("route_id", "service_id", "trip_id", "trip_headsign"),
+    "trips.txt": ("route_id", "service_id", "trip_id", "trip_headsign", "shape_id"),
     "stop_times.txt": ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
     "calendar.txt": (
         "service_id",
@@ -32,7 +33,11 @@ HEADERS = {
         "end_date",
     ),
     "calendar_dates.txt": ("service_id", "date", "exception_type"),
+    "shapes.txt": ("shape_id", "shape_pt_lat", "shape_pt_lon", "shape_pt_sequence"),
 }
+Point = tuple[float, float]
+# (lat, lon) stops in order -> the (lat, lon) path of each hop between consecutive stops
+HopPaths = Callable[[Sequence[Point]], list[list[Point]]]
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def random_feed(spec: FeedSpec) -> dict[str, str]:
             clock = rng.randrange(5 * 3600, 26 * 3600, 60)
             speed_mps = rng.uniform(4.0, 12.0)
             trip_id = f"R{r}T{t}"
-            trips.append((f"R{r}", service, trip_id, stops[seq[-1]][1]))
+            trips.append((f"R{r}", service, trip_id, stops[seq[-1]][1], ""))
             for i, stop in enumerate(seq):
                 if i:
                     hop = crow_m(lats[seq[i - 1]], lons[seq[i - 1]], lats[[stop]], lons[[stop]])
@@ -157,6 +162,7 @@ def shuttle_feed(
     headway_s: int = 600,
     speed_mps: float = 7.0,
     dwell_s: int = 30,
+    drive: HopPaths | None = None,
 ) -> dict[str, str]:
     """Shuttle lines running both ways every ``headway_s`` through named stops.
 
@@ -166,11 +172,14 @@ def shuttle_feed(
         timezone: The operator's IANA time zone.
         start: First service day.
         days: Number of service days.
+        drive: Where the shuttles drive between stops; with it the feed has shapes and hops
+            are timed by their driven length, without it by the straight line times 1.3.
     """
     stops: dict[str, tuple[object, ...]] = {}
     routes: list[tuple[object, ...]] = []
     trips: list[tuple[object, ...]] = []
     stop_times: list[tuple[object, ...]] = []
+    shapes: list[tuple[object, ...]] = []
     for r, (line, places) in enumerate(lines):
         ids: list[str] = []
         for name, lat, lon in places:
@@ -183,20 +192,23 @@ def shuttle_feed(
             ids.append(stop_id)
         routes.append((f"L{r}", "A", line, f"{places[0][0]} - {places[-1][0]}", 3))
         for direction, seq in enumerate((ids, ids[::-1])):
+            points = [(float(str(stops[i][2])), float(str(stops[i][3]))) for i in seq]
+            shape_id = ""
+            if drive is None:
+                hop_m = [_length([a, b]) * 1.3 for a, b in pairwise(points)]
+            else:
+                hops = drive(points)
+                hop_m = [_length(path) for path in hops]
+                shape_id = f"L{r}D{direction}"
+                path = [points[0]] + [p for hop in hops for p in hop[1:]]
+                shapes += [(shape_id, lat, lon, k + 1) for k, (lat, lon) in enumerate(path)]
             for n, t0 in enumerate(range(first_s + direction * headway_s // 2, last_s, headway_s)):
                 trip_id = f"L{r}D{direction}N{n}"
-                trips.append((f"L{r}", "daily", trip_id, stops[seq[-1]][1]))
+                trips.append((f"L{r}", "daily", trip_id, stops[seq[-1]][1], shape_id))
                 clock = t0
                 for i, stop_id in enumerate(seq):
                     if i:
-                        a, b = stops[seq[i - 1]], stops[stop_id]
-                        hop = crow_m(
-                            float(str(a[2])),
-                            float(str(a[3])),
-                            np.array([float(str(b[2]))]),
-                            np.array([float(str(b[3]))]),
-                        )
-                        clock += max(60, int(float(hop[0]) * 1.3 / speed_mps) // 30 * 30)
+                        clock += max(60, int(hop_m[i - 1] / speed_mps) // 30 * 30)
                     stop_times.append(
                         (trip_id, gtfs_time(clock), gtfs_time(clock + dwell_s), stop_id, i + 1)
                     )
@@ -212,5 +224,13 @@ def shuttle_feed(
             "calendar.txt": [
                 ("daily", 1, 1, 1, 1, 1, 1, 1, start.strftime("%Y%m%d"), end.strftime("%Y%m%d"))
             ],
+            **({"shapes.txt": shapes} if shapes else {}),
         }
+    )
+
+
+def _length(path: Sequence[Point]) -> float:
+    """Metres along ``path``."""
+    return sum(
+        float(crow_m(a[0], a[1], np.array([b[0]]), np.array([b[1]]))[0]) for a, b in pairwise(path)
     )

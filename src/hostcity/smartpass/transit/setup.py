@@ -19,17 +19,20 @@ def register(platform: Platform) -> None:
 
 
 def seed_demo_feed(platform: Platform) -> list[str]:
-    """Import the demo shuttle feed, walking along the demo city's streets."""
+    """Import the demo shuttle feed: driven and walked along the demo city's streets."""
     from hostcity.core.db import session_scope
     from hostcity.core.timeutil import utcnow
+    from hostcity.smartpass.transit.adapters.drive_shapes import RoadRouter
     from hostcity.smartpass.transit.adapters.feedfiles import write_feed_zip
     from hostcity.smartpass.transit.adapters.streets import demo_net_path
     from hostcity.smartpass.transit.demo import DEMO_FEED_NAME, demo_feed_files
     from hostcity.smartpass.transit.service import TransitService
 
     service: TransitService = platform.services[SERVICE]
+    roads = RoadRouter(demo_net_path())
     path = write_feed_zip(
-        demo_feed_files(utcnow().date()), service.feeds_dir.parent / "demo-shuttles.zip"
+        demo_feed_files(utcnow().date(), drive=roads.hops),
+        service.feeds_dir.parent / "demo-shuttles.zip",
     )
     with session_scope(platform.session_factory) as session:
         summary = service.import_feed(
