@@ -12,6 +12,7 @@ from hostcity.brain.incidents.cap import CAP_NS
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.incidents.setup import SERVICE
 from hostcity.brain.incidents.types import Alarm, DetectorNode
+from hostcity.brain.twin.types import DetectorSpec
 from hostcity.core.db import session_scope
 from hostcity.core.platform import Platform
 from tests.conftest import auth
@@ -162,3 +163,58 @@ def test_detector_alarms_are_stored_with_location_and_sent_to_webhooks(
     assert view.xy == (10.0, 20.0)
     assert [url for url, _ in sent] == ["https://ops.example/hook"]
     assert ET.fromstring(sent[0][1]).tag == f"{{{CAP_NS}}}alert"
+
+
+def test_exercises_are_booked_by_operators_at_known_loops_of_a_running_twin(
+    incidents_client: TestClient, incidents_platform: Platform, tokens: dict[str, str]
+) -> None:
+    operator, fan = auth(tokens["operator"]), auth(tokens["fan"])
+    url = f"{BASE}/exercises"
+    unknown = incidents_client.post(url, json={"detector": "nope"}, headers=operator)
+    assert unknown.status_code == 404
+    assert "GET /api/brain/detectors" in unknown.json()["hint"]
+    twin = incidents_platform.service("brain.twin")
+    twin.detectors = [DetectorSpec("d1", "J1", "e1_0", "e1", 0, 40.0)]
+    stopped = incidents_client.post(url, json={"detector": "d1"}, headers=operator)
+    assert stopped.status_code == 409
+    assert "not running" in stopped.json()["message"]
+    service: IncidentService = incidents_platform.service(SERVICE)
+    service.exercises.sim_s = 500.0  # as the twin's hook does while a run is on
+    assert incidents_client.post(url, json={"detector": "d1"}, headers=fan).status_code == 403
+    too_long = incidents_client.post(url, json={"detector": "d1", "minutes": 90}, headers=operator)
+    assert too_long.status_code == 422
+    assert "1 to 30 minutes" in too_long.json()["message"]
+    made = incidents_client.post(url, json={"detector": "d1", "minutes": 2}, headers=operator)
+    assert made.status_code == 201, made.text
+    assert made.json()["state"] == "waiting" and made.json()["edge"] == "e1"
+    listed = incidents_client.get(url, headers=fan).json()
+    assert listed["twin_running"] is True
+    assert listed["detection_learning_s"] is None  # no loop reading has come yet
+    assert [e["id"] for e in listed["exercises"]] == [made.json()["id"]]
+
+
+def test_an_exercise_incident_says_so_in_cap_and_its_dismissal_does_not_damp(
+    incidents_client: TestClient, incidents_platform: Platform, tokens: dict[str, str]
+) -> None:
+    service: IncidentService = incidents_platform.service(SERVICE)
+    service.exercises.sim_s = 100.0
+    exercise = service.exercises.start("d1", "e1_0", "e1", 5)
+    service.exercises.update(exercise, state="stalled", vehicle="v", stalled_s=100.0)
+    service.exercises.sim_s = 150.0
+    alarm = Alarm("d1", "e1", "e1_0", 100.0, 130.0, "moderate", 0.7, {})
+    [view] = service.record_alarms([alarm], clock_origin=datetime(2026, 7, 1, tzinfo=UTC))
+    headers = auth(tokens["operator"])
+    listed = incidents_client.get(BASE, headers=headers).json()["incidents"]
+    assert listed[0]["exercise"] == exercise.id
+    cap = incidents_client.get(f"{BASE}/{view.id}/cap.xml", headers=headers).text
+    assert ET.fromstring(cap).find(f"{{{CAP_NS}}}status").text == "Exercise"  # type: ignore[union-attr]
+    assert incidents_client.post(f"{BASE}/{view.id}/dismiss", headers=headers).status_code == 200
+    with session_scope(incidents_platform.session_factory) as session:
+        assert service.damping(session) == {}
+    # an ordinary incident is 'Actual' and its dismissal damps its detector
+    [real] = service.record_alarms([alarm], clock_origin=datetime(2026, 7, 1, tzinfo=UTC))
+    cap = incidents_client.get(f"{BASE}/{real.id}/cap.xml", headers=headers).text
+    assert ET.fromstring(cap).find(f"{{{CAP_NS}}}status").text == "Actual"  # type: ignore[union-attr]
+    incidents_client.post(f"{BASE}/{real.id}/dismiss", headers=headers)
+    with session_scope(incidents_platform.session_factory) as session:
+        assert set(service.damping(session)) == {"d1"}

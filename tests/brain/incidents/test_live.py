@@ -73,9 +73,14 @@ def _worker(service: IncidentService, hub: LiveHub | None = None) -> LiveInciden
 
 def test_a_stall_through_green_becomes_a_stored_incident(service: IncidentService) -> None:
     worker = _worker(service)
-    for cycle in range(12):  # 720 s: the warm-up, then normal traffic
+    assert service.exercises.learning_left_s is None  # nothing read yet
+    worker.handle(_cycle(0))
+    left = service.exercises.learning_left_s
+    assert left is not None and 0 < left < 600  # exercises say how long detection still learns
+    for cycle in range(1, 12):  # 720 s: the warm-up, then normal traffic
         assert worker.handle(_cycle(cycle * 60)) == []
     assert worker.detection is not None and not worker.detection.learning
+    assert service.exercises.learning_left_s == 0
     alarms = worker.handle(_cycle(720, stalled="d-a_0"))
     assert [a.detector_id for a in alarms] == ["d-a_0"]
     assert "stopped_through_green" in alarms[0].evidence

@@ -26,6 +26,8 @@ class CapIncident:
     started_at: datetime
     sent_at: datetime
     lon_lat: tuple[float, float] | None = None
+    exercise: bool = False
+    """Staged by an operator's exercise: CAP status 'Exercise', not 'Actual'."""
 
 
 def _cap_time(value: datetime) -> str:
@@ -63,7 +65,7 @@ def cap_alert_xml(incident: CapIncident, *, sender: str) -> str:
     sub(alert, "identifier", f"hostcity-incident-{incident.incident_id}")
     sub(alert, "sender", sender)
     sub(alert, "sent", _cap_time(incident.sent_at))
-    sub(alert, "status", "Actual")
+    sub(alert, "status", "Exercise" if incident.exercise else "Actual")
     sub(alert, "msgType", "Alert")
     sub(alert, "scope", "Public")
     info = sub(alert, "info")

@@ -92,6 +92,8 @@ class LiveDetection:
     detector: IncidentDetector | None = field(default=None, init=False)
     _history: list[Sample] = field(default_factory=list, init=False, repr=False)
     _first_s: float | None = field(default=None, init=False, repr=False)
+    learned_s: float = field(default=0.0, init=False)
+    """Stream seconds learned so far (``warmup_s`` once the profiles are learned)."""
 
     def __post_init__(self) -> None:
         if self.warmup_s <= 0:
@@ -122,6 +124,7 @@ class LiveDetection:
         end_s = max(s.end_s for s in batch)
         if self._first_s is None:
             self._first_s = min(s.end_s - s.interval_s for s in batch)
+        self.learned_s = min(end_s - self._first_s, self.warmup_s)
         if end_s - self._first_s >= self.warmup_s:
             peers = {det: node.peers for det, node in self.graph.items()}
             book = learn_profiles(self._history, neighbours=peers)

@@ -15,6 +15,7 @@ from hostcity.brain.incidents.adapters.delivery import WebhookDispatcher
 from hostcity.brain.incidents.adapters.tables import DampingRow, IncidentRow, WebhookRow
 from hostcity.brain.incidents.cap import CapIncident, cap_alert_xml
 from hostcity.brain.incidents.detector import DISMISS_STEP, MAX_DAMPING
+from hostcity.brain.incidents.exercise import ExerciseBook
 from hostcity.brain.incidents.types import Alarm, DetectorNode, IncidentStatus
 from hostcity.brain.incidents.webhooks import validate_webhook_url
 from hostcity.core.db import session_scope
@@ -89,8 +90,8 @@ class IncidentView:
             "cap_url": f"/api/brain/incidents/{self.id}/cap.xml",
         }
 
-    def cap(self, sent_at: datetime) -> CapIncident:
-        """What the CAP alert of this incident says."""
+    def cap(self, sent_at: datetime, *, exercise: bool = False) -> CapIncident:
+        """What the CAP alert of this incident says (``exercise``: an exercise staged it)."""
         return CapIncident(
             incident_id=self.id,
             edge_id=self.edge_id,
@@ -101,6 +102,7 @@ class IncidentView:
             started_at=self.started_at,
             sent_at=sent_at,
             lon_lat=self.lon_lat,
+            exercise=exercise,
         )
 
 
@@ -123,6 +125,7 @@ class IncidentService:
         self.session_factory = session_factory
         self.dispatcher = dispatcher
         self.sender = sender
+        self.exercises = ExerciseBook()
 
     # incidents -----------------------------------------------------------------------------
 
@@ -168,6 +171,7 @@ class IncidentService:
                 session.flush()
                 views.append(IncidentView.from_row(row))
             urls = [w.url for w in session.scalars(select(WebhookRow))]
+        self.exercises.note_incidents(views)
         for view in views:
             self._notify(view, urls)
         return views
@@ -266,8 +270,8 @@ class IncidentService:
                 hint="only raised incidents can be confirmed; closed ones stay closed",
             )
         row.status, row.updated_at, row.decided_by = target.value, utcnow(), user_id
-        if target is IncidentStatus.DISMISSED:
-            self._damp(session, row.detector_id)
+        if target is IncidentStatus.DISMISSED and not self.exercises.exercise_of(incident_id):
+            self._damp(session, row.detector_id)  # an exercise's incident was staged: no tuning
         return IncidentView.from_row(row)
 
     def _damp(self, session: Session, detector_id: str) -> None:
@@ -289,7 +293,8 @@ class IncidentService:
             NotFoundError: for an unknown id.
         """
         view = self.get(session, incident_id)
-        return cap_alert_xml(view.cap(utcnow()), sender=self.sender)
+        exercise = self.exercises.exercise_of(incident_id) is not None
+        return cap_alert_xml(view.cap(utcnow(), exercise=exercise), sender=self.sender)
 
     # webhooks ------------------------------------------------------------------------------
 
@@ -330,7 +335,8 @@ class IncidentService:
     def _notify(self, view: IncidentView, urls: list[str]) -> None:
         if not urls:
             return
-        body = cap_alert_xml(view.cap(utcnow()), sender=self.sender).encode()
+        exercise = self.exercises.exercise_of(view.id) is not None
+        body = cap_alert_xml(view.cap(utcnow(), exercise=exercise), sender=self.sender).encode()
         for url in urls:
             self.dispatcher.enqueue(url, body)
 

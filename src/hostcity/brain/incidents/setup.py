@@ -24,6 +24,10 @@ def register(platform: Platform) -> None:
     platform.workers.append(dispatcher)
     platform.demo_seeders.append(_demo_lines)
     twin = platform.services.get(TWIN_SERVICE)
+    if twin is not None:
+        from hostcity.brain.incidents.adapters.exercise_hook import ExerciseTwinHook
+
+        twin.run_hooks.append(ExerciseTwinHook(service.exercises))  # plays operators' exercises
     if twin is not None and platform.settings.brain.twin_enabled:
         from hostcity.brain.incidents.adapters.live_runner import LiveIncidentWorker
         from hostcity.brain.incidents.adapters.sumo_graph import live_graph

@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from hostcity.api.deps import AnyUser, Operator, PlatformDep, SessionDep
 from hostcity.brain.incidents.service import IncidentService
-from hostcity.brain.incidents.setup import SERVICE
+from hostcity.brain.incidents.setup import SERVICE, TWIN_SERVICE
+from hostcity.core.errors import NotFoundError
 from hostcity.core.platform import Platform
 
 router = APIRouter(tags=["brain: incidents"])
@@ -37,6 +38,46 @@ class IncidentIn(BaseModel):
     lon: float | None = None
     lat: float | None = None
     evidence: dict[str, Any] | None = None
+
+
+class ExerciseIn(BaseModel):
+    """An exercise: stall a vehicle over a detector's loop of the live twin for a while."""
+
+    detector: str = Field(min_length=1, max_length=200, description="a twin loop's id")
+    minutes: float = Field(default=5.0, description="simulated minutes, 1 to 30")
+
+
+@router.get("/incidents/exercises")
+def list_exercises(_caller: AnyUser, platform: PlatformDep) -> dict[str, Any]:
+    """Exercises, newest first, with the incident each one raised and how fast.
+
+    ``detection_learning_s``: simulated seconds live detection still learns normal traffic
+    before it raises anything (0: detecting; null: no reading has come yet).
+    """
+    book = _service(platform).exercises
+    left = book.learning_left_s
+    return {
+        "exercises": [e.to_dict() for e in book.all()],
+        "twin_running": book.sim_s is not None,
+        "detection_learning_s": None if left is None else round(left),
+    }
+
+
+@router.post("/incidents/exercises", status_code=201)
+def start_exercise(_caller: Operator, platform: PlatformDep, body: ExerciseIn) -> dict[str, Any]:
+    """Stall the next vehicle over a loop of the live twin, to see detection raise it."""
+    twin = platform.services.get(TWIN_SERVICE)
+    spec = (
+        next((d for d in twin.detectors if d.detector_id == body.detector), None) if twin else None
+    )
+    if spec is None:
+        known = [d.detector_id for d in twin.detectors[:3]] if twin else []
+        raise NotFoundError(
+            f"no twin loop {body.detector!r}",
+            hint=f"pick one of GET /api/brain/detectors (e.g. {', '.join(known) or 'none yet'})",
+        )
+    book = _service(platform).exercises
+    return book.start(spec.detector_id, spec.lane_id, spec.edge_id, body.minutes).to_dict()
 
 
 @router.get("/incidents/webhooks")
@@ -71,8 +112,13 @@ def list_incidents(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     """Incidents, newest first."""
-    found = _service(platform).incidents(session, status=status, limit=limit)
-    return {"incidents": [i.to_dict() for i in found]}
+    service = _service(platform)
+    found = service.incidents(session, status=status, limit=limit)
+    return {
+        "incidents": [
+            {**i.to_dict(), "exercise": service.exercises.exercise_of(i.id)} for i in found
+        ]
+    }
 
 
 @router.post("/incidents", status_code=201)

@@ -155,6 +155,7 @@ class LiveIncidentWorker:
         for end in sorted(by_end):
             samples = [to_sample(r, clock_origin=self._origin) for r in by_end[end]]
             alarms += detection.feed(s for s in samples if s is not None)
+        self.service.exercises.learning_left_s = detection.warmup_s - detection.learned_s
         if alarms:
             self.service.record_alarms(
                 alarms, clock_origin=self._origin, graph=detection.graph, restate=restater(clock)

@@ -10,6 +10,7 @@ from typing import Any
 
 from hostcity.brain.control.errors import SimulationError
 from hostcity.brain.control.scenario import Scenario
+from hostcity.brain.incidents.adapters.stall import release_vehicle, stall_vehicle_over_loop
 from hostcity.brain.incidents.detector import DetectorConfig, IncidentDetector
 from hostcity.brain.incidents.evaluate import EvalScore, InjectedIncident, score
 from hostcity.brain.incidents.profile import DAY_S, learn_profiles
@@ -163,10 +164,12 @@ def run_eval_seed(  # noqa: PLR0917 - one run is many plain inputs
             libsumo.simulationStep()
             now = float(libsumo.simulation.getTime())
             if active is not None and now >= active[2]:
-                _release(libsumo, active[0])
+                release_vehicle(libsumo, active[0])
                 active = None
             if pending is not None and active is None:
-                vehicle = _stop_a_vehicle(libsumo, pending, pos_by_lane[pending.lane_id])
+                vehicle = stall_vehicle_over_loop(
+                    libsumo, pending.lane_id, pos_by_lane[pending.lane_id]
+                )
                 if vehicle is not None:
                     stop_s = now + plan.incident_s
                     active = (vehicle, pending.lane_id, stop_s)
@@ -325,27 +328,3 @@ def _pick_lane(
         and profile.rate_veh_per_s * 3600.0 >= plan.min_rate_veh_per_h
     ]
     return rng.choice(sorted(candidates)) if candidates else None
-
-
-def _stop_a_vehicle(sumo: Any, incident: InjectedIncident, loop_pos_m: float) -> str | None:
-    """Stall a vehicle standing or driving over the incident lane's loop; None if none is.
-
-    A vehicle stalled at the approach of a junction is the commonest lane-blocking incident.
-    """
-    for vehicle in sumo.lane.getLastStepVehicleIDs(incident.lane_id):
-        front_m = float(sumo.vehicle.getLanePosition(vehicle))
-        length_m = float(sumo.vehicle.getLength(vehicle))
-        if loop_pos_m + 0.5 <= front_m <= loop_pos_m + length_m - 0.5:
-            sumo.vehicle.setSpeedMode(vehicle, 0)
-            sumo.vehicle.setLaneChangeMode(vehicle, 0)
-            sumo.vehicle.setSpeed(vehicle, 0.0)
-            return str(vehicle)
-    return None
-
-
-def _release(sumo: Any, vehicle: str) -> None:
-    """Let a stalled vehicle drive on (if it is still in the simulation)."""
-    if vehicle in sumo.vehicle.getIDList():
-        sumo.vehicle.setSpeed(vehicle, -1.0)
-        sumo.vehicle.setSpeedMode(vehicle, 31)
-        sumo.vehicle.setLaneChangeMode(vehicle, 1621)

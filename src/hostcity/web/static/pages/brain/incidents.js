@@ -1,5 +1,6 @@
 // City Brain incidents tab: the list, confirm/dismiss for operators, CAP downloads, webhooks, a map.
 import { api, h, svg, toast, ApiError } from "../../app.js";
+import { exercisePanel } from "./exercises.js";
 
 const SEVERITY_COLOUR = { minor: "#d9a400", moderate: "#e07000", severe: "#d11f1f" };
 const POLL_MS = 5000;
@@ -28,6 +29,8 @@ export function renderIncidents(el, ctx) {
   const map = svg("svg", { id: "incident-map", role: "img", "aria-label": "incident map",
     width: "100%", height: "360", preserveAspectRatio: "xMidYMid meet" });
   const markers = svg("g", { id: "incident-markers" });
+  const drills = svg("g", { id: "exercise-markers" });
+  const exercises = exercisePanel(isOperator);
   const hookList = h("ul", { id: "webhook-list", class: "muted" });
   const hookUrl = h("input", { id: "webhook-url", type: "url", placeholder: "https://ops.example.org/hooks", size: 40 });
   const hookAdd = h("button", { id: "webhook-add", type: "submit" }, "Add webhook");
@@ -35,9 +38,12 @@ export function renderIncidents(el, ctx) {
 
   el.append(status,
     h("div", { style: "display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px" },
-      h("div", { class: "panel" }, h("h3", {}, "Incidents ", filter), table),
+      h("div", { class: "panel" }, h("h3", {}, "Incidents ", filter),
+        h("div", { style: "overflow-x:auto" }, table)),
       h("div", {},
-        h("div", { class: "panel" }, h("h3", {}, "Where"), map),
+        h("div", { class: "panel" }, h("h3", {}, "Where"), map,
+          h("p", { class: "muted" }, "Dots: open incidents by severity. Dashed rings: exercises on.")),
+        exercises.el,
         isOperator ? h("div", { class: "panel" }, h("h3", {}, "Webhooks (CAP 1.2 on each new incident)"),
           hookForm, hookList) : null)));
 
@@ -46,6 +52,7 @@ export function renderIncidents(el, ctx) {
   let stopped = false;
   let timer = null;
 
+  let mapLoaded = false;
   async function loadMap() {
     try {
       const network = await api("/api/brain/twin/network");
@@ -59,7 +66,8 @@ export function renderIncidents(el, ctx) {
         roads.append(svg("polyline", { points: edge.shape.map(([x, y]) => `${x},${-y}`).join(" "),
           "stroke-width": scale * 1.5 }));
       }
-      map.replaceChildren(roads, markers);
+      map.replaceChildren(roads, drills, markers);
+      mapLoaded = true;
     } catch (err) {
       map.replaceChildren(svg("text", { x: 10, y: 20 }, "no network (is the twin running?)"));
     }
@@ -90,7 +98,7 @@ export function renderIncidents(el, ctx) {
   async function decide(inc, action) {
     try {
       await api(`/api/brain/incidents/${inc.id}/${action}`, { method: "POST" });
-      toast(`incident ${inc.id} ${action === "confirm" ? "confirmed" : action + "ed"}`);
+      toast(`incident ${inc.id} ${action === "confirm" ? "confirmed" : action + "ed"}`, "ok");
       await refresh();
     } catch (err) { toast(message(err), "error"); }
   }
@@ -109,9 +117,11 @@ export function renderIncidents(el, ctx) {
     return h("tr", { id: `incident-row-${inc.id}` },
       h("td", {}, inc.id), h("td", {}, inc.status),
       h("td", { style: `color:${SEVERITY_COLOUR[inc.severity] || "inherit"}` }, inc.severity),
-      h("td", {}, inc.confidence.toFixed(2)), h("td", {}, `${inc.edge_id} (${inc.lane_id})`),
+      h("td", {}, inc.confidence.toFixed(2)), h("td", { title: `lane ${inc.lane_id}` }, inc.edge_id),
       h("td", {}, new Date(inc.started_at).toLocaleTimeString()),
-      h("td", { class: "muted" }, Object.keys(inc.evidence).join(", ")), actions);
+      h("td", { class: "muted", style: "font-size:0.85em" }, Object.keys(inc.evidence).join(", ").replaceAll("_", " "),
+        inc.exercise ? h("b", { class: "ok", id: `incident-exercise-${inc.id}` }, ` exercise #${inc.exercise}`) : ""),
+      actions);
   }
 
   async function refresh() {
@@ -126,6 +136,17 @@ export function renderIncidents(el, ctx) {
     } catch (err) {
       status.textContent = message(err);
       status.className = "warn";
+    }
+  }
+
+  function drawExercises(list) {
+    drills.replaceChildren();
+    for (const ex of list.filter((e) => e.state === "waiting" || e.state === "stalled")) {
+      if (!edges.has(ex.edge)) continue;
+      const [x, y] = edgeMiddle(edges.get(ex.edge));
+      drills.append(svg("circle", { id: `exercise-marker-${ex.id}`, cx: x, cy: -y, r: scale * 14, fill: "none",
+        stroke: "#c58cff", "stroke-width": scale * 3, "stroke-dasharray": `${scale * 6} ${scale * 4}` },
+        svg("title", {}, `exercise #${ex.id} at ${ex.detector}`)));
     }
   }
 
@@ -146,7 +167,7 @@ export function renderIncidents(el, ctx) {
     try {
       await api("/api/brain/incidents/webhooks", { method: "POST", body: { url: hookUrl.value } });
       hookUrl.value = "";
-      toast("webhook added");
+      toast("webhook added", "ok");
       await refreshHooks();
     } catch (err) { toast(message(err), "error"); }
   });
@@ -154,10 +175,12 @@ export function renderIncidents(el, ctx) {
 
   async function loop() {
     if (stopped) return;
+    if (!mapLoaded) await loadMap();  // the twin may start after the tab opens
     await refresh();
+    drawExercises(await exercises.refresh());
     if (!stopped) timer = setTimeout(loop, POLL_MS);
   }
-  loadMap().then(loop);
+  loop();
   refreshHooks();
   return () => { stopped = true; clearTimeout(timer); };
 }

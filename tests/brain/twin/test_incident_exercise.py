@@ -1,0 +1,57 @@
+"""Detector exercises played in a real twin run (libsumo on the test grid)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hostcity.brain.incidents.adapters.exercise_hook import ExerciseTwinHook
+from hostcity.brain.incidents.exercise import ExerciseBook
+from hostcity.brain.twin.adapters.sumo_twin import SumoTwinRun
+from tests.brain.twin.conftest import GridScenario
+
+
+@pytest.mark.timeout(120)
+def test_an_exercise_stalls_a_vehicle_over_its_loop_then_lets_it_go(
+    grid: GridScenario, tmp_path: Path
+) -> None:
+    book = ExerciseBook()
+    run = SumoTwinRun(
+        grid, workdir=tmp_path, interval_s=60.0, seed=1, hooks=[ExerciseTwinHook(book)]
+    )
+    run.open()
+    try:
+        assert book.sim_s is not None  # the hook saw the run start
+        for spec in run.detectors:
+            book.start(spec.detector_id, spec.lane_id, spec.edge_id, minutes=1.0)
+        sumo = run._sumo
+        stalled = None
+        now = 0.0
+        while now < 600 and stalled is None:
+            now = run.step()
+            stalled = next((e for e in book.all() if e.state == "stalled"), None)
+        assert stalled is not None and stalled.vehicle is not None, "no vehicle crossed any loop"
+        loop_pos = float(sumo.inductionloop.getPosition(stalled.detector_id))
+        for _ in range(30):
+            run.step()
+        # it stands still on its lane, over the loop
+        assert sumo.vehicle.getSpeed(stalled.vehicle) == 0.0
+        assert sumo.vehicle.getLaneID(stalled.vehicle) == stalled.lane_id
+        assert abs(sumo.vehicle.getLanePosition(stalled.vehicle) - loop_pos) < 10.0
+        while next(e for e in book.all() if e.id == stalled.id).state == "stalled":
+            now = run.step()
+        over = next(e for e in book.all() if e.id == stalled.id)
+        assert over.state == "over"
+        assert over.released_s is not None and over.stalled_s is not None
+        assert over.released_s - over.stalled_s == pytest.approx(60.0, abs=1.0)
+        for _ in range(20):
+            run.step()
+        gone = stalled.vehicle not in sumo.vehicle.getIDList()
+        assert gone or sumo.vehicle.getSpeed(stalled.vehicle) > 0.0  # it drives on
+    finally:
+        run.close()
+    # the run's end ends what was still on, and releases what stood
+    assert book.sim_s is None
+    assert not book.active()
+    assert any(e.note == "the twin's run ended" for e in book.all())

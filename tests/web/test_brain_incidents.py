@@ -1,0 +1,55 @@
+"""The Incidents tab in headless Chromium on ``hostcity demo``: the list with its decisions,
+and an exercise that stalls a vehicle over a loop of the live twin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.browser_harness import LiveServer, login, wait_for_toast
+
+pytestmark = [pytest.mark.browser]
+TWIN_START_MS = 180_000
+
+
+def test_operator_confirms_a_reported_incident(page: Any, live_server: LiveServer) -> None:
+    made = httpx.post(
+        f"{live_server.url}/api/brain/incidents",
+        json={"edge_id": "-142575672#2", "severity": "severe", "evidence": {"reported": "radio"}},
+        headers={"Authorization": f"Bearer {live_server.tokens['operator']}"},
+        timeout=30,
+    )
+    assert made.status_code == 201, made.text
+    incident = made.json()["id"]
+    login(page, live_server, "operator")
+    page.goto(f"{live_server.url}/#/brain/incidents")
+    page.wait_for_selector(f"#incident-row-{incident}")
+    page.wait_for_selector(f"#incident-marker-{incident}", state="attached")  # on the map
+    page.click(f"#incident-confirm-{incident}")
+    wait_for_toast(page, f"incident {incident} confirmed")
+    page.wait_for_selector(f"#incident-row-{incident} td:has-text('confirmed')")
+
+
+def test_operator_books_an_exercise_and_sees_it_on_the_map(
+    page: Any, live_server: LiveServer
+) -> None:
+    login(page, live_server, "operator")
+    page.goto(f"{live_server.url}/#/brain/incidents")
+    # the loops come with the twin's first run; the busiest is picked first
+    page.wait_for_function(
+        "document.querySelectorAll('#exercise-detector option[value^=\"twin-\"]').length > 10",
+        timeout=TWIN_START_MS,
+    )
+    page.fill("#exercise-minutes", "30")
+    page.click("#exercise-start")
+    wait_for_toast(page, "exercise")
+    item = page.locator("#exercise-list li[id^='exercise-']").first
+    item.wait_for()
+    assert item.get_attribute("data-state") in ("waiting", "stalled")
+    assert page.input_value("#exercise-detector") in item.inner_text()
+    page.wait_for_selector("#exercise-markers circle", state="attached")
+    # the same loop cannot take a second exercise while this one is on
+    page.click("#exercise-start")
+    wait_for_toast(page, "already on", kind="error")
