@@ -42,7 +42,7 @@ def register(platform: Platform) -> None:
 
 def _demo_lines(_platform: Platform) -> list[str]:
     return [
-        "City Brain incidents: list, confirm and dismiss on the Incidents tab; "
-        "CAP 1.2 alerts at /api/brain/incidents/{id}/cap.xml; "
-        "measure with 'hostcity brain incidents-eval demo'"
+        "City Brain incidents: list, confirm and dismiss on the Incidents tab, and stall a "
+        "vehicle there to exercise detection; CAP 1.2 alerts at "
+        "/api/brain/incidents/{id}/cap.xml; measure with 'hostcity brain incidents-eval demo'"
     ]
