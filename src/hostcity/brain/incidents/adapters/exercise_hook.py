@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hostcity.brain.incidents.adapters.stall import release_vehicle, stall_vehicle_over_loop
-from hostcity.brain.incidents.exercise import WAIT_S, ExerciseBook
+from hostcity.brain.incidents.exercise import WAIT_S, Exercise, ExerciseBook
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +51,18 @@ class ExerciseTwinHook:
                 log.warning("exercise %s ended early: %s", exercise.id, exc)
                 self.book.update(exercise, state="expired", note=f"SUMO refused: {exc}")
 
-    def _try_stall(self, exercise: Any, now_s: float) -> None:
+    def _try_stall(self, exercise: Exercise, now_s: float) -> None:
         sumo = self._sumo
-        if exercise.requested_s is None or exercise.requested_s > now_s:
+        waiting_since = exercise.requested_s
+        if waiting_since is None or waiting_since > now_s:
             # booked in an earlier run (or before this one's clock): it waits from now
+            waiting_since = now_s
             exercise = self.book.update(exercise, requested_s=now_s)
         loop_pos = float(sumo.inductionloop.getPosition(exercise.detector_id))
         vehicle = stall_vehicle_over_loop(sumo, exercise.lane_id, loop_pos)
         if vehicle is not None:
             self.book.update(exercise, state="stalled", vehicle=vehicle, stalled_s=now_s)
-        elif now_s - exercise.requested_s > WAIT_S:
+        elif now_s - waiting_since > WAIT_S:
             self.book.update(
                 exercise,
                 state="expired",
