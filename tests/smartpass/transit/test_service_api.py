@@ -197,3 +197,21 @@ def test_feeds_with_shapes_draw_lines_and_rides_along_them(
     changing = next(j for j in journeys if j["transfers"] == 1)
     first = next(leg for leg in changing["legs"] if leg["mode"] == "ride")
     assert first["path"] == [[52.43, 13.5], [52.43, 13.515]]
+
+
+def test_importing_a_feed_again_redraws_its_map(
+    client: TestClient,
+    tokens: dict[str, str],
+    platform: Platform,
+    corridor: dict[str, object],
+    tmp_path: Path,
+) -> None:
+    headers = auth(tokens["fan"])
+    before = client.get("/api/pass/feeds/corridor/map", headers=headers).json()
+    assert all(line["path"] is None for line in before["lines"])
+    service: TransitService = platform.service("transit")
+    shaped = feed_zip(tmp_path / "again", corridor_feed_with_shapes(), "corridor")
+    with session_scope(platform.session_factory) as session:
+        service.import_feed(session, shaped, name="corridor")
+    after = client.get("/api/pass/feeds/corridor/map", headers=headers).json()
+    assert any(line["path"] for line in after["lines"])

@@ -79,6 +79,7 @@ class TransitService:
         self.feeds_dir = data_dir / "transit" / "feeds"
         self.params = params or TripParams()
         self._networks: dict[tuple[str, str], Network] = {}
+        self._maps: dict[tuple[str, str], dict[str, Any]] = {}  # line_map, per feed version
         self._walks: dict[str, WalkModel] = {}
         self._lock = threading.Lock()
 
@@ -149,6 +150,8 @@ class TransitService:
         with self._lock:
             for key in [k for k in self._networks if k[0] == feed_id]:
                 del self._networks[key]
+            for key in [k for k in self._maps if k[0] == feed_id]:
+                del self._maps[key]
         return feed_summary(row)
 
     def feeds(self, session: Session) -> list[dict[str, Any]]:
@@ -200,7 +203,18 @@ class TransitService:
         Raises:
             FeedNotFoundError: for an unknown feed.
         """
-        net = self.network(self._row(session, feed_id))
+        row = self._row(session, feed_id)
+        key = (row.id, row.imported_at.isoformat())
+        with self._lock:
+            cached = self._maps.get(key)
+        if cached is not None:
+            return cached
+        drawn = self._draw_map(self.network(row), feed_id)
+        with self._lock:
+            self._maps[key] = drawn
+        return drawn
+
+    def _draw_map(self, net: Network, feed_id: str) -> dict[str, Any]:
         stops = net.feed.stops
         patterns, truncated = line_patterns(net.feed)
         draw = getattr(net.walk, "street_lines", None)
