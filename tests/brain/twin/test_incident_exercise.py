@@ -55,3 +55,28 @@ def test_an_exercise_stalls_a_vehicle_over_its_loop_then_lets_it_go(
     assert book.sim_s is None
     assert not book.active()
     assert any(e.note == "the twin's run ended" for e in book.all())
+
+
+@pytest.mark.timeout(120)
+def test_an_exercise_no_vehicle_comes_to_gives_up(
+    grid: GridScenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hostcity.brain.incidents.adapters import exercise_hook
+
+    monkeypatch.setattr(exercise_hook, "WAIT_S", 5.0)
+    book = ExerciseBook()
+    run = SumoTwinRun(
+        grid, workdir=tmp_path, interval_s=60.0, seed=1, hooks=[ExerciseTwinHook(book)]
+    )
+    run.open()
+    try:
+        for spec in run.detectors:
+            book.start(spec.detector_id, spec.lane_id, spec.edge_id, minutes=1.0)
+        for _ in range(10):
+            run.step()
+    finally:
+        run.close()
+    ended = [e for e in book.all() if e.stalled_s is None]
+    assert ended, "every loop had a vehicle within 10 s"
+    assert all("no vehicle crossed the loop" in e.note for e in ended if e.state == "expired")
+    assert any(e.state == "expired" and "no vehicle" in e.note for e in ended)
