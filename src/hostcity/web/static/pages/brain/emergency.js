@@ -1,5 +1,6 @@
 // City Brain emergency tab: click the map to place a call, pick a unit by live ETA, follow it.
 import { api, h, svg, toast, ApiError } from "../../app.js";
+import { twinNetwork } from "./network.js";
 
 const POLL_MS = 1000;
 const RETRY_MS = 3000;
@@ -81,7 +82,8 @@ export function renderEmergency(el, ctx) {
   }
 
   async function loadMap() {
-    const network = await api("/api/brain/twin/network");
+    const { network, state } = await twinNetwork();
+    if (!network) throw new Error(`the twin is ${state}`);
     const [xmin, ymin, xmax, ymax] = network.bounds;
     const pad = Math.max(xmax - xmin, ymax - ymin) * 0.03 + 10;
     scale = Math.max(xmax - xmin, ymax - ymin) / 600;

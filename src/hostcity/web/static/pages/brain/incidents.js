@@ -1,6 +1,7 @@
 // City Brain incidents tab: the list, confirm/dismiss for operators, CAP downloads, webhooks, a map.
 import { api, h, svg, toast, ApiError } from "../../app.js";
 import { exercisePanel } from "./exercises.js";
+import { twinNetwork } from "./network.js";
 
 const SEVERITY_COLOUR = { minor: "#d9a400", moderate: "#e07000", severe: "#d11f1f" };
 const POLL_MS = 5000;
@@ -55,7 +56,11 @@ export function renderIncidents(el, ctx) {
   let mapLoaded = false;
   async function loadMap() {
     try {
-      const network = await api("/api/brain/twin/network");
+      const { network, state } = await twinNetwork();
+      if (!network) {
+        map.replaceChildren(svg("text", { x: 10, y: 20 }, `waiting for the twin (${state})`));
+        return;
+      }
       const [xmin, ymin, xmax, ymax] = network.bounds;
       const pad = Math.max(xmax - xmin, ymax - ymin) * 0.03 + 10;
       scale = Math.max(xmax - xmin, ymax - ymin) / 400;

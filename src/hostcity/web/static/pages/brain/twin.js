@@ -1,5 +1,6 @@
 // City Brain live tab: the twin's map (edges by speed, junctions by phase), KPIs, controllers.
 import { api, h, svg, toast, token } from "../../app.js";
+import { twinNetwork } from "./network.js";
 import { congestionLayer } from "./congestion_layer.js";
 
 const RETRY_MS = 3000;
@@ -234,8 +235,9 @@ export function renderTwin(el, ctx) {
   async function load() {
     if (stopped) return;
     try {
-      showStatus(await api("/api/brain/twin/status"));
-      const network = await api("/api/brain/twin/network");
+      const { network, status: twin } = await twinNetwork();
+      showStatus(twin);
+      if (!network) { later(load, RETRY_MS); return; }  // still starting
       drawNetwork(network);
       drawJunctions(await api("/api/brain/twin/junctions"));
       const recent = await api("/api/brain/observations?limit=5");
