@@ -22,6 +22,13 @@ def test_login_with_the_demo_token_form(page: Any, live_server: LiveServer) -> N
     page.wait_for_selector("#who-name")
     assert "demo operator" in page.inner_text("#who-name")
     assert "operator" in page.inner_text("#welcome")
+    # each card says what is on now: the twin, incidents and units, events, camera sets
+    page.wait_for_selector("#now-brain:not([hidden])")
+    assert "open incident(s)" in page.inner_text("#now-brain")
+    assert "emergency units out" in page.inner_text("#now-brain")
+    page.wait_for_selector("#now-replay:not([hidden])")
+    assert "1 camera set(s), 4 cameras" in page.inner_text("#now-replay")
+    assert page.is_visible("#now-pass")
     page.screenshot(path=str(OUTPUT_DIR / "home-logged-in.png"))
     assert (OUTPUT_DIR / "home-logged-in.png").stat().st_size > 10_000
 

@@ -74,6 +74,7 @@ def test_twin_runs_the_grid_and_feeds_the_ingestion_path(
         worker.stop()
     assert worker.status.state == "stopped"
     assert worker.status.restarts == 0
+    assert worker.status.vehicles is not None  # the latest live state's count
     # 900 simulated seconds with one reading per loop per minute
     assert len(ingested) >= 10
     assert set(ingested) == {len(service.detectors)}

@@ -211,6 +211,8 @@ class TwinStatus:
     """Clock seconds each simulated second stands for (4 in the demo city's day)."""
     clock_epoch: datetime | None = None
     """The moment simulated second 0 stands for on the stored readings' clock."""
+    vehicles: int | None = None
+    """Vehicles in the network at the latest live state (None before the first)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""

@@ -300,10 +300,16 @@ class TwinWorker:
             run.set_controller(tls, name)
 
     def _publish_state(self, run: TwinRun, sim_now: float, sim_s: float, wall_s: float) -> None:
-        self.service.publish_state(run.snapshot(self.controllers()))
+        state = run.snapshot(self.controllers())
+        self.service.publish_state(state)
         achieved = round(sim_s / wall_s, 1) if wall_s > 0 else None
         with self._lock:
-            self._status = replace(self._status, sim_time_s=sim_now, achieved_speed=achieved)
+            self._status = replace(
+                self._status,
+                sim_time_s=sim_now,
+                achieved_speed=achieved,
+                vehicles=state.kpis.vehicles,
+            )
 
     def _clocks(self, run: TwinRun) -> tuple[TwinClock, TwinClock]:
         """The clocks of a new run: of its live loop reads, and of its stored readings.
