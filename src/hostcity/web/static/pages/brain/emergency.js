@@ -1,6 +1,7 @@
 // City Brain emergency tab: click the map to place a call, pick a unit by live ETA, follow it.
 import { api, h, svg, toast, ApiError } from "../../app.js";
 import { twinNetwork } from "./network.js";
+import { speedColour } from "./twin.js";
 
 const POLL_MS = 1000;
 const RETRY_MS = 3000;
@@ -48,7 +49,7 @@ export function renderEmergency(el, ctx) {
     h("div", { style: "display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:16px" },
       h("div", { class: "panel" }, map,
         h("p", { class: "muted", id: "emergency-legend" }, "Squares: stations. Circles: units on the road. Cross: the call. ",
-          "Blue line: the unit's remaining route.", h("br"),
+          "Blue line: the unit's remaining route. Roads: green free-flowing, amber slow, red crawling.", h("br"),
           ...Object.entries(KIND_COLOUR).map(([kind, colour]) => h("span", { style: "margin-right:12px" },
             h("span", { style: `display:inline-block;width:10px;height:10px;margin-right:4px;background:${colour}` }),
             kind)))),
@@ -64,6 +65,7 @@ export function renderEmergency(el, ctx) {
           h("p", {}, unitId, " ", unitKind, " ", unitName), placeButton, unitHint))));
 
   const edges = new Map();
+  const roadEls = new Map();
   let scale = 1;
   let units = [];
   let followed = null;
@@ -90,8 +92,10 @@ export function renderEmergency(el, ctx) {
     map.setAttribute("viewBox", `${xmin - pad} ${-ymax - pad} ${xmax - xmin + 2 * pad} ${ymax - ymin + 2 * pad}`);
     for (const edge of network.edges) {
       edges.set(edge.id, edge);
-      roads.append(svg("polyline", { points: edge.shape.map(([x, y]) => `${x},${-y}`).join(" "),
-        "stroke-width": scale * (1 + edge.lanes), "data-edge": edge.id }));
+      const line = svg("polyline", { points: edge.shape.map(([x, y]) => `${x},${-y}`).join(" "),
+        "stroke-width": scale * (1 + edge.lanes), "data-edge": edge.id });
+      roadEls.set(edge.id, line);
+      roads.append(line);
     }
     map.replaceChildren(roads, routeLayer, markerLayer);
   }
@@ -240,9 +244,15 @@ export function renderEmergency(el, ctx) {
 
   async function refresh() {
     try {
-      units = (await api("/api/brain/emergency/units")).units;
+      const [listed, live, call] = await Promise.all([
+        api("/api/brain/emergency/units"),
+        api("/api/brain/twin/live").catch(() => null),
+        followed !== null ? api(`/api/brain/emergency/calls/${followed}`) : null]);
+      units = listed.units;
+      // one synchronous redraw, so the table and the map never disagree
       drawUnits();
-      if (followed !== null) drawCall(await api(`/api/brain/emergency/calls/${followed}`));
+      drawTraffic(live);
+      if (call) drawCall(call);
       drawMarkers();
       const busy = units.filter((u) => u.status !== "available").length;
       status.textContent = `${units.length} unit(s), ${busy} busy · updated ${new Date().toLocaleTimeString()}`;
@@ -250,6 +260,15 @@ export function renderEmergency(el, ctx) {
     } catch (err) {
       status.textContent = message(err);
       status.className = "warn";
+    }
+  }
+
+  // Roads by live speed, as on the Live traffic tab: where a unit would crawl shows.
+  function drawTraffic(live) {
+    if (!live) return;
+    for (const [id, speed] of Object.entries(live.edge_speed_mps)) {
+      const line = roadEls.get(id);
+      if (line) line.setAttribute("stroke", speedColour(speed, edges.get(id).speed_limit_mps));
     }
   }
 
