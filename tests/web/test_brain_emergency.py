@@ -41,6 +41,11 @@ def test_operator_dispatches_a_unit_and_follows_its_eta(page: Any, live_server: 
     assert all(
         kind in page.inner_text("#emergency-legend") for kind in ("ambulance", "fire", "police")
     )
+    page.wait_for_function(  # roads by live speed
+        "[...document.querySelectorAll('#emergency-roads polyline')]"
+        ".some(p => p.getAttribute('stroke'))",
+        timeout=30_000,
+    )
     # a call at police car 1's station, answered by ambulance 1 from across the city
     _place_call(page, "#station-pol-1")
     assert page.locator("#call-marker").count() == 1
