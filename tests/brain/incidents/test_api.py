@@ -218,3 +218,34 @@ def test_an_exercise_incident_says_so_in_cap_and_its_dismissal_does_not_damp(
     incidents_client.post(f"{BASE}/{real.id}/dismiss", headers=headers)
     with session_scope(incidents_platform.session_factory) as session:
         assert set(service.damping(session)) == {"d1"}
+
+
+def test_open_incidents_are_listed_in_an_atom_feed_linking_their_cap_alerts(
+    incidents_client: TestClient, tokens: dict[str, str]
+) -> None:
+    first = _report(incidents_client, tokens["operator"], edge_id="e1")
+    second = _report(incidents_client, tokens["operator"], edge_id="e2")
+    headers = auth(tokens["operator"])
+    incidents_client.post(f"{BASE}/{second['id']}/dismiss", headers=headers)  # closed: left out
+    response = incidents_client.get(f"{BASE}/alerts.atom", headers=auth(tokens["fan"]))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{atom}feed"
+    assert feed.find(f"{atom}link").get("href").endswith("/alerts.atom")  # type: ignore[union-attr]
+    entries = feed.findall(f"{atom}entry")
+    assert [e.find(f"{atom}id").text for e in entries] == [  # type: ignore[union-attr]
+        f"hostcity-incident-{first['id']}"
+    ]
+    link = entries[0].find(f"{atom}link")
+    assert link is not None and link.get("type") == "application/cap+xml"
+    href = link.get("href") or ""
+    assert href.startswith("http") and href.endswith(f"/incidents/{first['id']}/cap.xml")
+    point = entries[0].find("{http://www.georss.org/georss}point")
+    assert point is not None and point.text == "52.500000 13.400000"  # GeoRSS: lat lon
+    # the link is the incident's CAP alert
+    path = href.split("://", 1)[1].split("/", 1)[1]
+    cap = incidents_client.get(f"/{path}", headers=headers)
+    assert ET.fromstring(cap.content).tag == f"{{{CAP_NS}}}alert"
+    assert incidents_client.get(f"{BASE}/alerts.atom").status_code == 401

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hostcity.brain.incidents.adapters.delivery import WebhookDispatcher
 from hostcity.brain.incidents.adapters.tables import DampingRow, IncidentRow, WebhookRow
+from hostcity.brain.incidents.atom import FeedEntry, atom_index
 from hostcity.brain.incidents.cap import CapIncident, cap_alert_xml
 from hostcity.brain.incidents.detector import DISMISS_STEP, MAX_DAMPING
 from hostcity.brain.incidents.exercise import ExerciseBook
@@ -295,6 +296,30 @@ class IncidentService:
         view = self.get(session, incident_id)
         exercise = self.exercises.exercise_of(incident_id) is not None
         return cap_alert_xml(view.cap(utcnow(), exercise=exercise), sender=self.sender)
+
+    def alert_index(self, session: Session, *, feed_url: str, base_url: str) -> str:
+        """An Atom feed of the open incidents, each linking its CAP 1.2 alert.
+
+        Args:
+            feed_url: The feed's own absolute URL.
+            base_url: The API's origin, to make each alert's link absolute.
+        """
+        views = self.incidents(session, status="open", limit=200)
+        entries = [
+            FeedEntry(
+                incident_id=v.id,
+                headline=f"Lane blocked on road {v.edge_id}"
+                + (" (exercise)" if self.exercises.exercise_of(v.id) else ""),
+                summary=f"{v.severity} incident, {v.status}, confidence {v.confidence:.2f}, "
+                f"since {v.started_at.isoformat()}",
+                updated_at=v.updated_at,
+                cap_url=f"{base_url.rstrip('/')}/api/brain/incidents/{v.id}/cap.xml",
+                lon_lat=v.lon_lat,
+            )
+            for v in views
+        ]
+        updated = max((v.updated_at for v in views), default=utcnow())
+        return atom_index(entries, feed_url=feed_url, updated_at=updated)
 
     # webhooks ------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from hostcity.api.deps import AnyUser, Operator, PlatformDep, SessionDep
@@ -78,6 +78,18 @@ def start_exercise(_caller: Operator, platform: PlatformDep, body: ExerciseIn) -
         )
     book = _service(platform).exercises
     return book.start(spec.detector_id, spec.lane_id, spec.edge_id, body.minutes).to_dict()
+
+
+@router.get("/incidents/alerts.atom", response_class=Response)
+def alert_feed(
+    _caller: AnyUser, session: SessionDep, platform: PlatformDep, request: Request
+) -> Response:
+    """The open incidents as an Atom feed, each entry linking its CAP 1.2 alert (for alert
+    aggregators that poll; webhooks push the same alerts)."""
+    xml = _service(platform).alert_index(
+        session, feed_url=str(request.url), base_url=str(request.base_url)
+    )
+    return Response(xml, media_type="application/atom+xml")
 
 
 @router.get("/incidents/webhooks")

@@ -46,7 +46,10 @@ export function renderIncidents(el, ctx) {
           h("p", { class: "muted" }, "Dots: open incidents by severity. Dashed rings: exercises on.")),
         exercises.el,
         isOperator ? h("div", { class: "panel" }, h("h3", {}, "Webhooks (CAP 1.2 on each new incident)"),
-          hookForm, hookList) : null)));
+          hookForm, hookList,
+          h("p", { class: "muted" }, "Alert hubs that poll instead read ",
+            h("code", { id: "alert-feed" }, "/api/brain/incidents/alerts.atom"),
+            ": an Atom index of the open incidents, each entry linking its CAP alert.")) : null)));
 
   const edges = new Map();
   let scale = 1;
