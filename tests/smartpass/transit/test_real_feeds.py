@@ -70,7 +70,10 @@ def test_rides_follow_the_real_feeds_shapes(feed_path: Path) -> None:
     for trip in shaped:
         first, last = feed.stop_times[trip.trip_id][0][0], feed.stop_times[trip.trip_id][-1][0]
         a, b = feed.stops[first], feed.stops[last]
-        path = cut(feed.shapes[trip.shape_id], (a.lat, a.lon), (b.lat, b.lon))
+        path = cut(feed.shapes[trip.shape_id], (a.lat, a.lon), (b.lat, b.lon)) or [
+            [a.lat, a.lon],
+            [b.lat, b.lon],
+        ]
         along = sum(
             float(crow_m(p[0], p[1], np.array([q[0]]), np.array([q[1]]))[0])
             for p, q in pairwise(path)

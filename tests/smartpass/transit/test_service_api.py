@@ -215,3 +215,23 @@ def test_importing_a_feed_again_redraws_its_map(
         service.import_feed(session, shaped, name="corridor")
     after = client.get("/api/pass/feeds/corridor/map", headers=headers).json()
     assert any(line["path"] for line in after["lines"])
+
+
+def test_a_ride_whose_shape_runs_the_other_way_is_drawn_stop_to_stop(
+    client: TestClient, tokens: dict[str, str], platform: Platform, tmp_path: Path
+) -> None:
+    files = corridor_feed_with_shapes()
+    rows = [f"slow-road,{lat},{lon},{i + 1}" for i, (lat, lon) in enumerate(SLOW_SHAPE[::-1])]
+    header = "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence"
+    files["shapes.txt"] = "\n".join([header, *rows]) + "\n"  # D to A, against the trips
+    service: TransitService = platform.service("transit")
+    with session_scope(platform.session_factory) as session:
+        service.import_feed(session, feed_zip(tmp_path, files, "backwards"))
+    response = client.get(
+        "/api/pass/journeys",
+        params={"from": ALPHA, "to": DELTA, "depart": "2026-02-10T08:50:00+01:00"},
+        headers=auth(tokens["fan"]),
+    )
+    direct = next(j for j in response.json()["journeys"] if j["transfers"] == 0)
+    ride = next(leg for leg in direct["legs"] if leg["mode"] == "ride")
+    assert ride["path"] == [[52.43, 13.5], [52.43, 13.515], [52.43, 13.53], [52.43, 13.545]]

@@ -13,10 +13,10 @@ def test_cut_runs_from_the_boarding_stop_to_the_alighting_one_along_the_shape() 
     assert path[1:-1] == [list(p) for p in SLOW_SHAPE[2:]]
 
 
-def test_cut_falls_back_to_a_straight_line_when_the_shape_runs_the_other_way() -> None:
+def test_a_shape_that_does_not_fit_the_ride_is_not_cut() -> None:
     board, alight = SLOW_SHAPE[-1], SLOW_SHAPE[0]  # against the shape's direction
-    assert cut(SLOW_SHAPE, board, alight) == [list(board), list(alight)]
-    assert cut(SLOW_SHAPE[:1], board, alight) == [list(board), list(alight)]
+    assert cut(SLOW_SHAPE, board, alight) is None
+    assert cut(SLOW_SHAPE[:1], board, alight) is None
 
 
 def test_thin_drops_points_closer_than_the_spacing_and_keeps_the_ends() -> None:

@@ -190,9 +190,8 @@ def _ride_path(net: Network, tt: Timetable, leg: Leg) -> list[list[float]]:
     ]
     trip = net.feed.trips.get(leg.trip.split("@", 1)[0])
     shape = net.feed.shapes.get(trip.shape_id) if trip and trip.shape_id else None
-    if not shape:
-        return stops
-    return cut(shape, (stops[0][0], stops[0][1]), (stops[-1][0], stops[-1][1]))
+    along = cut(shape, (stops[0][0], stops[0][1]), (stops[-1][0], stops[-1][1])) if shape else None
+    return along or stops
 
 
 def _leg_json(

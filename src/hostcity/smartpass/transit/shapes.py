@@ -17,19 +17,19 @@ def _nearest(shape: np.ndarray, point: Point, start: int = 0) -> int:
     return start + int(np.argmin(dist))
 
 
-def cut(shape: Sequence[Point], board: Point, alight: Point) -> list[list[float]]:
+def cut(shape: Sequence[Point], board: Point, alight: Point) -> list[list[float]] | None:
     """The part of ``shape`` from the vertex nearest ``board`` on to the one nearest ``alight``.
 
-    The ends are the stops themselves. When the shape does not pass ``alight`` after
-    ``board`` (a shape that does not fit the trip), the straight line between them.
+    The ends are the stops themselves. None when the shape does not pass ``alight`` after
+    ``board`` (a shape that does not fit the trip), so the caller draws the stops instead.
     """
     if len(shape) < 2:
-        return [list(board), list(alight)]
+        return None
     points = np.asarray(shape, dtype=np.float64)
     i = _nearest(points, board)
     j = _nearest(points, alight, i)
     if j <= i:
-        return [list(board), list(alight)]
+        return None
     return [list(board), *(list(map(float, p)) for p in points[i : j + 1]), list(alight)]
 
 
