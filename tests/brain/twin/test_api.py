@@ -130,6 +130,7 @@ def test_without_a_running_twin_live_routes_say_so(
 ) -> None:
     status = client.get("/api/brain/twin/status", headers=auth(tokens["fan"])).json()
     assert status["state"] == "disabled"
+    assert status["network"] is False  # so the UI does not ask for it
     for path in ("/api/brain/twin/network", "/api/brain/twin/live", "/api/brain/twin/junctions"):
         response = client.get(path, headers=auth(tokens["fan"]))
         assert response.status_code == 409
@@ -185,7 +186,8 @@ def test_live_routes_serve_the_twin(
     live = client.get("/api/brain/twin/live", headers=headers).json()
     assert live["kpis"] == {"vehicles": 3, "mean_speed_mps": 8.5, "mean_delay_s": 4.0}
     assert live["tls_state"] == {"J1": "GGrr"}
-    assert client.get("/api/brain/twin/status", headers=headers).json()["state"] == "running"
+    status = client.get("/api/brain/twin/status", headers=headers).json()
+    assert status["state"] == "running" and status["network"] is True
 
 
 def test_operator_switches_a_controller_and_fans_cannot(

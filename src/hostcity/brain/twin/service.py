@@ -188,9 +188,12 @@ class TwinService:
         self.hub.publish("status", status.to_dict())
 
     def twin_status(self) -> dict[str, Any]:
-        """The twin's status: 'running', 'restarting: <reason>', 'disabled', ..."""
+        """The twin's status: 'running', 'restarting: <reason>', 'disabled', ...
+
+        ``network`` says whether the twin's road network is known (``/twin/network`` serves it).
+        """
         status = self.switch.status if self.switch else self.status
-        return status.to_dict()
+        return {**status.to_dict(), "network": self.network is not None}
 
     def set_network(
         self,
