@@ -11,7 +11,7 @@ const STATUS_TEXT = { available: "available", dispatched: "on the way", on_scene
 
 function message(err) {
   if (err instanceof ApiError) return err.body.hint ? `${err.message} (${err.body.hint})` : err.message;
-  return String(err);
+  return err instanceof Error ? err.message : String(err);
 }
 
 function seconds(value) {
