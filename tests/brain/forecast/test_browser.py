@@ -108,6 +108,12 @@ def test_congestion_layer_on_the_live_map(
         assert page.locator("#congestion-layer").count() == 0
         assert page.locator("#congestion-legend").is_hidden()
 
+        # a marker opens its detector's forecast chart
+        page.check("#congestion-toggle")
+        page.locator("#congestion-layer circle[data-detector='2']").dispatch_event("click")
+        page.wait_for_selector("#forecast-chart #forecast-line", state="attached")
+        assert page.input_value("#forecast-detector") == "2"
+
 
 def test_layer_and_tab_say_forecasts_are_being_prepared_then_show_them(
     browser: Any, congestion_server: tuple[str, dict[str, str]], platform: Platform

@@ -89,8 +89,9 @@ export function congestionLayer(map) {
       }
       markers.append(svg("circle", { cx: c.x, cy: -c.y, r: s * (c.severity === "severe" ? 10 : 7),
         fill: colour, stroke: "#0f1720", "stroke-width": s * 1.5, class: "congestion-marker",
-        "data-detector": c.detector, "data-minutes": c.minutes_ahead },
-        svg("title", {}, tooltip(c))));
+        "data-detector": c.detector, "data-minutes": c.minutes_ahead, style: "cursor:pointer",
+        onclick: () => { location.hash = `#/brain/forecast/${encodeURIComponent(c.detector)}`; } },
+        svg("title", {}, `${tooltip(c)} (click for its forecast chart)`)));
     }
     group.replaceChildren(highlights, markers);
     const soon = data.congestion.length;
