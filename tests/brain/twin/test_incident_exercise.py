@@ -80,3 +80,45 @@ def test_an_exercise_no_vehicle_comes_to_gives_up(
     assert ended, "every loop had a vehicle within 10 s"
     assert all("no vehicle crossed the loop" in e.note for e in ended if e.state == "expired")
     assert any(e.state == "expired" and "no vehicle" in e.note for e in ended)
+
+
+@pytest.mark.timeout(120)
+def test_an_exercise_never_stalls_an_emergency_vehicle(grid: GridScenario, tmp_path: Path) -> None:
+    book = ExerciseBook()
+    run = SumoTwinRun(
+        grid, workdir=tmp_path, interval_s=60.0, seed=1, hooks=[ExerciseTwinHook(book)]
+    )
+    run.open()
+    try:
+        sumo = run._sumo
+        spec = next(d for d in run.detectors if d.pos_m > 20.0)
+        sumo.vehicletype.copy("DEFAULT_VEHTYPE", "ev")
+        sumo.vehicletype.setVehicleClass("ev", "emergency")
+        sumo.route.add("ev-route", [spec.edge_id])
+        sumo.vehicle.add(
+            "ev1",
+            "ev-route",
+            typeID="ev",
+            departLane=str(spec.lane_index),
+            departPos=f"{spec.pos_m - 6.0:.1f}",
+        )
+        sumo.vehicle.setMaxSpeed("ev1", 1.0)  # it crawls: over the loop for several steps
+        # book the exercise as the emergency vehicle reaches the loop: it is the one over it
+        for _ in range(120):
+            run.step()
+            ids = sumo.vehicle.getIDList()
+            if "ev1" in ids and sumo.vehicle.getLanePosition("ev1") >= spec.pos_m - 1.0:
+                break
+        else:
+            pytest.fail("the emergency vehicle never reached the loop")
+        exercise = book.start(spec.detector_id, spec.lane_id, spec.edge_id, minutes=1.0)
+        passed = False
+        for _ in range(40):
+            run.step()
+            current = next(e for e in book.all() if e.id == exercise.id)
+            assert current.vehicle != "ev1"
+            ids = sumo.vehicle.getIDList()
+            passed |= "ev1" not in ids or sumo.vehicle.getLanePosition("ev1") > spec.pos_m + 8.0
+        assert passed, "the emergency vehicle did not drive on over the loop"
+    finally:
+        run.close()

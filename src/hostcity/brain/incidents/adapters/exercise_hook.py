@@ -59,7 +59,8 @@ class ExerciseTwinHook:
             waiting_since = now_s
             exercise = self.book.update(exercise, requested_s=now_s)
         loop_pos = float(sumo.inductionloop.getPosition(exercise.detector_id))
-        vehicle = stall_vehicle_over_loop(sumo, exercise.lane_id, loop_pos)
+        # an exercise never holds up a unit on its way to a real call
+        vehicle = stall_vehicle_over_loop(sumo, exercise.lane_id, loop_pos, spare_emergency=True)
         if vehicle is not None:
             self.book.update(exercise, state="stalled", vehicle=vehicle, stalled_s=now_s)
         elif now_s - waiting_since > WAIT_S:
