@@ -40,6 +40,22 @@ export function renderTrips(el, ctx) {
   let lines = { lines: [], streets: [] };
   let alive = true;
 
+  // A click on the map sets where from, the next one where to, and plans the trip.
+  let picking = "from";
+  function pick(lat, lon) {
+    const value = `${lat.toFixed(6)},${lon.toFixed(6)}`;
+    if (picking === "from") {
+      fromInput.value = value;
+      picking = "to";
+      toast("Where from is set: click the map again for where to.", "info");
+    } else {
+      toInput.value = value;
+      picking = "from";
+      planTrip();
+    }
+  }
+  const draw = (journey) => drawMap(mapEl, journey, places, lines, pick);
+
   fromPick.addEventListener("change", () => { if (fromPick.value) fromInput.value = fromPick.value; });
   toPick.addEventListener("change", () => { if (toPick.value) toInput.value = toPick.value; });
 
@@ -56,7 +72,7 @@ export function renderTrips(el, ctx) {
       results),
     h("section", { class: "panel" }, h("h2", {}, "Map"), mapEl)));
 
-  drawMap(mapEl, null, places, lines);
+  draw(null);
   loadPlaces().then(() => { if (alive && link.from && link.to) planTrip(); });
 
   function swap() {
@@ -99,7 +115,7 @@ export function renderTrips(el, ctx) {
       const last = options[Math.min(options.length - 1, 1)];
       toInput.value = `${last.lat.toFixed(6)},${last.lon.toFixed(6)}`;
     }
-    drawMap(mapEl, null, places, lines);
+    draw(null);
   }
 
   async function planTrip() {
@@ -115,7 +131,7 @@ export function renderTrips(el, ctx) {
       results.replaceChildren(h("p", { class: "error", id: "trip-error" }, error.message,
         error.body && error.body.hint ? h("br") : null, error.body && error.body.hint ? error.body.hint : null));
       toast(error.message, "error");
-      drawMap(mapEl, null, places, lines);
+      draw(null);
     } finally {
       planButton.disabled = false;
     }
@@ -125,7 +141,7 @@ export function renderTrips(el, ctx) {
     if (!data.journeys.length) {
       results.replaceChildren(h("p", { class: "muted", id: "trip-none" },
         "No journey found: no stop within walking range, or nothing runs then."));
-      drawMap(mapEl, null, places, lines);
+      draw(null);
       return;
     }
     const colours = lineColours(lines);
@@ -138,7 +154,7 @@ export function renderTrips(el, ctx) {
         item.classList.toggle("active", i === j);
         item.style.borderColor = i === j ? "var(--accent)" : "";
       });
-      drawMap(mapEl, data.journeys[i], places, lines);
+      draw(data.journeys[i]);
     }
     select(data.journeys.length - 1);
   }
@@ -170,7 +186,7 @@ function lineColours(base) {
   return colours;
 }
 
-function drawMap(mapEl, journey, places, base) {
+function drawMap(mapEl, journey, places, base, onPick) {
   const points = [];
   if (journey) {
     for (const leg of journey.legs) {
@@ -245,8 +261,17 @@ function drawMap(mapEl, journey, places, base) {
   }
   if (base.truncated) legend.append(" (the busiest lines only)");
   if (base.streets.length) legend.append(h("br"), "Grey: the streets walks follow. Yellow: venues.");
+  legend.append(h("br"), "Click the map to set where from, then where to.");
+  // a click's map coordinates back to lat/lon (the inverse of x() and y())
+  const clicked = (event) => {
+    const ctm = event.currentTarget.getScreenCTM();
+    if (!ctm || !onPick) return;
+    const p = new DOMPoint(event.clientX, event.clientY).matrixTransform(ctm.inverse());
+    onPick(minLat + (MAP_H - p.y) / scale, minLon + p.x / (kx * scale));
+  };
   mapEl.replaceChildren(svg("svg", { id: "trip-map-svg", viewBox: `0 0 ${MAP_W} ${MAP_H}`, width: "100%", role: "img",
-    "aria-label": journey ? "map of the journey" : "map of the lines and venues" }, ...layers), legend);
+    "aria-label": journey ? "map of the journey" : "map of the lines and venues", style: "cursor:crosshair",
+    onclick: clicked }, ...layers), legend);
 }
 
 // A place's name beside its dot, on the side away from the map's right edge.
