@@ -134,3 +134,27 @@ def test_jobs_are_visible_to_owner_and_operators_only(
     assert client.get(f"/api/jobs/{job_id}", headers=auth(tokens["gate"])).status_code == 403
     listed = client.get("/api/jobs", headers=auth(tokens["gate"])).json()
     assert listed == []
+
+
+def test_an_unexpected_error_is_a_plain_json_message_not_a_traceback(
+    settings: Any, platform: Platform, caplog: pytest.LogCaptureFixture
+) -> None:
+    from hostcity.api.app import create_app
+
+    caplog.errors_expected = True  # type: ignore[attr-defined]  # the bug is logged, as it must be
+    app = create_app(settings, platform=platform)
+
+    @app.get("/api/test-bug")
+    def bug() -> None:
+        raise ZeroDivisionError("division by zero in a route")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/test-bug")
+    assert response.status_code == 500
+    body = response.json()
+    assert body["error"] == "internal_error"
+    assert body["message"] == (
+        "HostCity hit an unexpected error (ZeroDivisionError) on GET /api/test-bug"
+    )
+    assert "Traceback" not in response.text and "division by zero" not in response.text
+    assert any("division by zero" in (r.exc_text or "") for r in caplog.records)  # logged

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hostcity.core.errors import AuthError, HostCityError
+
+log = logging.getLogger(__name__)
 
 
 async def _hostcity_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -38,8 +42,23 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: the server log keeps the traceback, the caller gets a plain message."""
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(
+        {
+            "error": "internal_error",
+            "message": f"HostCity hit an unexpected error ({type(exc).__name__}) "
+            f"on {request.method} {request.url.path}",
+            "hint": "the server log has the details; please report it",
+        },
+        status_code=500,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
+    app.add_exception_handler(Exception, _unexpected_error)
     app.add_exception_handler(HostCityError, _hostcity_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
