@@ -129,3 +129,21 @@ def test_db_upgrade_reports_the_revision(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0
     assert "(sqlite) is up to date" in out
     assert "heads:" in out
+
+
+def test_an_unexpected_error_is_one_line_too(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hostcity.cli import core
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(core, "parse_role", broken)  # a bug inside 'users create'
+    code, _, err = run(capsys, "users", "create", "--role", "fan")
+    assert code == 2
+    assert "unexpected error (ZeroDivisionError: a bug)" in err
+    assert "--debug" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "--debug", "users", "create", "--role", "fan")
+    assert code == 2 and "Traceback" in err

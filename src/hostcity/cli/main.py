@@ -55,7 +55,8 @@ app.add_typer(replay.app, name="replay")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; a HostCity error becomes one line on stderr and exit code 1."""
+    """Run the CLI; a HostCity error becomes one line on stderr and exit code 1, an
+    unexpected one (a bug) one line and exit code 2."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
@@ -70,6 +71,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: one clear line, the traceback only with --debug
+        if debug:
+            traceback.print_exc()
+        typer.echo(
+            f"error: HostCity hit an unexpected error ({type(exc).__name__}: {exc}); "
+            "run again with --debug for the traceback, and please report it",
+            err=True,
+        )
+        return 2
     return 0
 
 
