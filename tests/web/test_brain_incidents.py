@@ -53,3 +53,22 @@ def test_operator_books_an_exercise_and_sees_it_on_the_map(
     # the same loop cannot take a second exercise while this one is on
     page.click("#exercise-start")
     wait_for_toast(page, "already on", kind="error")
+
+
+def test_an_incident_sends_the_operator_to_dispatch_a_unit_there(
+    page: Any, live_server: LiveServer
+) -> None:
+    made = httpx.post(
+        f"{live_server.url}/api/brain/incidents",
+        json={"edge_id": "-142575672#2", "severity": "moderate"},
+        headers={"Authorization": f"Bearer {live_server.tokens['operator']}"},
+        timeout=30,
+    )
+    incident = made.json()["id"]
+    login(page, live_server, "operator")
+    page.goto(f"{live_server.url}/#/brain/incidents")
+    page.click(f"#incident-send-{incident}", timeout=TWIN_START_MS)
+    # the Emergency tab opens with the call placed on the incident's road, ETAs listed
+    page.wait_for_selector("#eta-table", timeout=60_000)
+    assert "142575672#2" in page.inner_text("#emergency-chooser")  # either way along it
+    assert page.locator("#call-marker").count() == 1

@@ -289,8 +289,14 @@ export function renderEmergency(el, ctx) {
       timer = setTimeout(start, RETRY_MS);
       return;
     }
+    if (callAt) preview(callAt[0], callAt[1]);
     loop();
   }
+
+  // Opened from an incident (#/brain/emergency/<x>,<y>): the call is placed there at once.
+  const at = ((ctx.args && ctx.args[1]) || "").split(",").map(Number);
+  const callAt = at.length === 2 && at.every(Number.isFinite) ? at : null;
+  if (callAt) ctx.args.splice(1);  // once: coming back to the tab later places no call
 
   start();
   return () => { stopped = true; clearTimeout(timer); };

@@ -121,6 +121,11 @@ export function renderIncidents(el, ctx) {
       }
       actions.append(" ", h("button", { type: "button", id: `incident-dismiss-${inc.id}`,
         onclick: () => decide(inc, "dismiss") }, "Dismiss"));
+      const where = inc.xy || (edges.has(inc.edge_id) ? edgeMiddle(edges.get(inc.edge_id)) : null);
+      if (where) {
+        actions.append(" ", h("a", { id: `incident-send-${inc.id}`, title: "place an emergency call here",
+          href: `#/brain/emergency/${where[0].toFixed(1)},${where[1].toFixed(1)}` }, "Send a unit"));
+      }
     }
     return h("tr", { id: `incident-row-${inc.id}` },
       h("td", {}, inc.id), h("td", {}, inc.status),
