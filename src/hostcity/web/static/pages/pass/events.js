@@ -23,7 +23,8 @@ export function renderAgenda(el, ctx) {
     onclick: () => toggle("noc", noc.value.trim().toUpperCase(), teamButton) }, "");
   const eventFilter = h("input", { id: "event-filter", type: "search", placeholder: "Filter, e.g. big air", autocomplete: "off" });
   const eventsEl = h("ul", { id: "event-list", class: "event-list", style: "max-height:260px;overflow:auto;padding-left:0;list-style:none" });
-  let allEvents = [];
+  let allEvents = null;  // until loaded
+  let eventsError = "";
   const agendaEl = h("div", { id: "agenda" }, h("p", { class: "muted" }, "Loading your agenda..."));
   const icsButton = h("button", { id: "agenda-ics", type: "button", onclick: downloadIcs }, "Download .ics");
   const seenButton = h("button", { id: "agenda-seen", type: "button", onclick: markSeen }, "Mark changes as seen");
@@ -65,6 +66,11 @@ export function renderAgenda(el, ctx) {
   }
 
   function showEvents() {
+    if (allEvents === null) {
+      eventsEl.replaceChildren(eventsError ? h("li", { class: "error" }, eventsError)
+        : h("li", { class: "muted" }, "Loading events..."));
+      return;
+    }
     const words = eventFilter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const shown = allEvents.filter((e) => {
       const text = `${e.discipline} ${e.event}`.toLowerCase();
@@ -82,8 +88,7 @@ export function renderAgenda(el, ctx) {
     try {
       allEvents = await api("/api/pass/events");
     } catch (error) {
-      eventsEl.replaceChildren(h("li", { class: "error" }, error.message));
-      return;
+      eventsError = error.message;
     }
     if (alive) showEvents();
   }
