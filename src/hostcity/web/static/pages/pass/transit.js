@@ -195,7 +195,7 @@ function drawMap(mapEl, journey, places, base, onPick) {
     }
   }
   const context = places.slice(0, 400);
-  const linePoints = base.lines.flatMap((line) => line.stops.map(([lat, lon]) => ({ lat, lon })));
+  const linePoints = base.lines.flatMap((line) => (line.path || line.stops).map(([lat, lon]) => ({ lat, lon })));
   const all = points.length ? points : context.concat(linePoints);
   if (!all.length) {
     mapEl.replaceChildren(h("p", { class: "muted" }, "The map shows stops and your journey."));
