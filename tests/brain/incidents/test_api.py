@@ -190,6 +190,7 @@ def test_exercises_are_booked_by_operators_at_known_loops_of_a_running_twin(
     listed = incidents_client.get(url, headers=fan).json()
     assert listed["twin_running"] is True
     assert listed["detection_learning_s"] is None  # no loop reading has come yet
+    assert listed["summary"] == {"stalled": 0, "detected": 0, "mean_detected_after_s": None}
     assert [e["id"] for e in listed["exercises"]] == [made.json()["id"]]
 
 

@@ -56,6 +56,9 @@ def test_the_first_incident_at_the_detector_or_its_edge_after_the_stall_is_linke
     book.note_incidents([Incident(10, "d1", "e1")])
     assert book.all()[0].incident_id == 9  # the first one stays
     assert linked.to_dict()["detected_after_s"] == 47
+    other = book.start("d2", "e2_0", "e2", 5)
+    book.update(other, state="over", vehicle="v2", stalled_s=130.0)  # stalled, never raised
+    assert book.summary() == {"stalled": 2, "detected": 1, "mean_detected_after_s": 47}
 
 
 def test_the_twin_stopping_ends_active_exercises_and_old_ones_are_trimmed() -> None:

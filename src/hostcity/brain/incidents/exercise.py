@@ -135,6 +135,19 @@ class ExerciseBook:
             self._trim()
             return exercise
 
+    def summary(self) -> dict[str, Any]:
+        """How detection did on the exercises whose vehicle was stalled: how many it raised,
+        and how fast (simulated seconds after the stall)."""
+        with self._lock:
+            staged = [e for e in self._items.values() if e.stalled_s is not None]
+        times = [e.detected_after_s for e in staged if e.detected_after_s is not None]
+        detected = [e for e in staged if e.incident_id is not None]
+        return {
+            "stalled": len(staged),
+            "detected": len(detected),
+            "mean_detected_after_s": round(sum(times) / len(times)) if times else None,
+        }
+
     def all(self) -> list[Exercise]:
         """Every kept exercise, newest first."""
         with self._lock:

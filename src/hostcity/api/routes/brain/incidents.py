@@ -52,12 +52,14 @@ def list_exercises(_caller: AnyUser, platform: PlatformDep) -> dict[str, Any]:
     """Exercises, newest first, with the incident each one raised and how fast.
 
     ``detection_learning_s``: simulated seconds live detection still learns normal traffic
-    before it raises anything (0: detecting; null: no reading has come yet).
+    before it raises anything (0: detecting; null: no reading has come yet). ``summary``:
+    of the exercises that stalled a vehicle, how many detection raised, and how fast.
     """
     book = _service(platform).exercises
     left = book.learning_left_s
     return {
         "exercises": [e.to_dict() for e in book.all()],
+        "summary": book.summary(),
         "twin_running": book.sim_s is not None,
         "detection_learning_s": None if left is None else round(left),
     }

@@ -33,12 +33,13 @@ export function exercisePanel(isOperator) {
     "Stall a vehicle");
   const items = h("ul", { id: "exercise-list", class: "muted" });
   const learning = h("p", { id: "exercise-learning", class: "warn", hidden: true });
+  const tally = h("p", { id: "exercise-summary", hidden: true });
   const el = h("div", { class: "panel", id: "exercise-panel" },
     h("h3", {}, "Exercise the detector"),
     h("p", { class: "muted" }, "Stall the next vehicle over a loop of the live twin and watch detection raise it. ",
       "Its incident is marked as an exercise: CAP status 'Exercise', and dismissing it does not tune detection."),
     isOperator ? h("p", {}, picker, " for ", minutes, " min ", start) : null,
-    learning, items);
+    learning, tally, items);
 
   async function loadDetectors() {
     if (!isOperator) return;
@@ -64,6 +65,10 @@ export function exercisePanel(isOperator) {
   async function refresh() {
     try {
       const data = await api("/api/brain/incidents/exercises");
+      const sum = data.summary;
+      tally.hidden = !sum.stalled;
+      tally.textContent = `Detection raised ${sum.detected} of ${sum.stalled} stalled vehicle(s)` +
+        (sum.mean_detected_after_s === null ? "." : `, on average ${sum.mean_detected_after_s} s (simulated) after the stall.`);
       const left = data.detection_learning_s;
       learning.hidden = !(left === null ? data.twin_running : left > 0);
       learning.textContent = left === null
