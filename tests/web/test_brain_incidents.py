@@ -70,5 +70,19 @@ def test_an_incident_sends_the_operator_to_dispatch_a_unit_there(
     page.click(f"#incident-send-{incident}", timeout=TWIN_START_MS)
     # the Emergency tab opens with the call placed on the incident's road, ETAs listed
     page.wait_for_selector("#eta-table", timeout=60_000)
-    assert "142575672#2" in page.inner_text("#emergency-chooser")  # either way along it
+    chooser = page.inner_text("#emergency-chooser")
+    assert "142575672#2" in chooser  # either way along it
+    assert f"for incident {incident}" in chooser
     assert page.locator("#call-marker").count() == 1
+    # the call sent keeps which incident it answers
+    page.click("#dispatch-fastest")
+    page.wait_for_selector("#call-note")
+    assert page.inner_text("#call-note") == f"incident {incident}"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#cancel-call")  # recall it: the note keeps the incident and adds why
+    page.wait_for_function(
+        "document.getElementById('call-note')"
+        " && document.getElementById('call-note').textContent.includes('; ')",
+        timeout=30_000,
+    )
+    assert page.inner_text("#call-note").startswith(f"incident {incident}; ")

@@ -136,3 +136,14 @@ def test_only_operators_dispatch_and_see_units(
     assert client.get(f"{BASE}/units", headers=auth(tokens[role])).status_code == 403
     assert client.get(f"{BASE}/units").status_code == 401
     assert {u["status"] for u in service.units()} == {"available"}
+
+
+def test_a_call_keeps_its_note_and_a_long_one_is_refused(
+    client: TestClient, tokens: dict[str, str], service: EmergencyService
+) -> None:
+    code, call = post(client, tokens["operator"], "/calls", x=60.0, y=3.0, note=" incident 3 ")
+    assert code == 201, call
+    assert call["note"] == "incident 3"
+    code, refused = post(client, tokens["operator"], "/calls", x=60.0, y=3.0, note="x" * 201)
+    assert code == 422
+    assert "note" in refused["message"]  # type: ignore[index]

@@ -216,9 +216,16 @@ class EmergencyService:
         return {"location": spot.to_dict(), "sim_time_s": picture.sim_time_s, "units": rows}
 
     def dispatch(
-        self, where: CallLocation, *, unit_id: str | None = None, user_id: int | None = None
+        self,
+        where: CallLocation,
+        *,
+        unit_id: str | None = None,
+        user_id: int | None = None,
+        note: str | None = None,
     ) -> dict[str, Any]:
         """Open a call and send ``unit_id``, or the available unit with the lowest live ETA.
+
+        ``note`` is kept on the call (what it is about, e.g. the incident it answers).
 
         The call and the unit's new status are stored in one transaction before the twin is told,
         so a refused dispatch leaves nothing behind.
@@ -253,6 +260,7 @@ class EmergencyService:
                 candidates={k: None if v is None else round(v, 1) for k, v in etas.items()},
                 dispatched_sim_s=picture.sim_time_s,
                 created_by=user_id,
+                note=note.strip()[:500] if note and note.strip() else None,
             )
             session.add(row)
             session.flush()
@@ -398,7 +406,8 @@ class EmergencyService:
                 if row.status == ON_SCENE:  # it got there; only its return was cut short
                     row.status = "closed"
                 else:
-                    row.status, row.note = "interrupted", reason[:500]
+                    row.status = "interrupted"
+                    row.note = f"{row.note}; {reason}"[:500] if row.note else reason[:500]
             for unit_row in store.busy_units(session):
                 unit_row.status, unit_row.call_id, unit_row.updated_at = AVAILABLE, None, utcnow()
         return len(calls)

@@ -40,6 +40,9 @@ class CallIn(LocationIn):
     """An emergency call; ``unit`` picks the unit, otherwise the fastest available one goes."""
 
     unit: str | None = Field(default=None, min_length=1, max_length=50)
+    note: str | None = Field(
+        default=None, max_length=200, description="what the call is about, e.g. 'incident 12'"
+    )
 
 
 class UnitIn(LocationIn):
@@ -100,7 +103,9 @@ def eta_preview(_caller: Operator, platform: PlatformDep, body: LocationIn) -> d
 @router.post("/calls", status_code=201)
 def dispatch(caller: Operator, platform: PlatformDep, body: CallIn) -> dict[str, Any]:
     """Open a call and send the chosen unit, or the available one with the lowest live ETA."""
-    return _service(platform).dispatch(body.location(), unit_id=body.unit, user_id=caller.user_id)
+    return _service(platform).dispatch(
+        body.location(), unit_id=body.unit, user_id=caller.user_id, note=body.note
+    )
 
 
 @router.get("/calls")

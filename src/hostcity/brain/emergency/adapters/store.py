@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from hostcity.brain.emergency.adapters.tables import CallRow, UnitRow
@@ -141,8 +141,8 @@ def change_call(
     The check and the change are one UPDATE, so a cancel and the twin's arrival at the same
     moment cannot both win.
     """
-    if note is not None:
-        values["note"] = note[:500]
+    if note is not None:  # added to what the call's note says already (e.g. its incident)
+        values["note"] = func.substr(func.coalesce(CallRow.note + "; ", "") + note, 1, 500)
     result = session.execute(
         update(CallRow)
         .where(CallRow.id == call_id, CallRow.status == old)

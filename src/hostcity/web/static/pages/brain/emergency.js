@@ -169,9 +169,11 @@ export function renderEmergency(el, ctx) {
     if (!placed) return;
     const body = { x: placed.x, y: placed.y };
     if (unitId) body.unit = unitId;
+    if (callNote) body.note = callNote;
     try {
       const call = await api("/api/brain/emergency/calls", { method: "POST", body });
       followed = call.id;
+      callNote = null;  // the next call, clicked on the map, is about something else
       toast(`Call ${call.id}: ${call.unit} dispatched, ETA ${seconds(call.eta_s)}`, "ok");
       chooser.replaceChildren(h("p", { class: "muted" }, "Click the map for another call."));
       await refresh();
@@ -190,7 +192,8 @@ export function renderEmergency(el, ctx) {
           onclick: () => dispatch(u.id) }, "Send") : "")));
       const fastest = data.units.find((u) => u.eta_s !== null);
       chooser.replaceChildren(
-        h("p", {}, `Call on ${data.location.edge} (${Math.round(data.location.x)}, ${Math.round(data.location.y)})`),
+        h("p", {}, `Call on ${data.location.edge} (${Math.round(data.location.x)}, ${Math.round(data.location.y)})`,
+          callNote ? ` for ${callNote}` : ""),
         h("table", { id: "eta-table" }, h("thead", {}, h("tr", {}, h("th", {}, "unit"), h("th", {}, "status"),
           h("th", {}, "live ETA"), h("th", {}, ""))), h("tbody", {}, rows)),
         fastest ? h("button", { type: "button", id: "dispatch-fastest", onclick: () => dispatch(null) },
@@ -239,7 +242,10 @@ export function renderEmergency(el, ctx) {
     if (!ctm) return;
     const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(ctm.inverse());
     if (placingStation) saveUnit(point.x, -point.y);
-    else preview(point.x, -point.y);
+    else {
+      callNote = null;  // a call placed by hand is not the incident's
+      preview(point.x, -point.y);
+    }
   });
 
   async function refresh() {
@@ -296,6 +302,8 @@ export function renderEmergency(el, ctx) {
   // Opened from an incident (#/brain/emergency/<x>,<y>): the call is placed there at once.
   const at = ((ctx.args && ctx.args[1]) || "").split(",").map(Number);
   const callAt = at.length === 2 && at.every(Number.isFinite) ? at : null;
+  const incident = /^incident-(\d+)$/.exec((ctx.args && ctx.args[2]) || "");
+  let callNote = callAt && incident ? `incident ${incident[1]}` : null;  // kept on the call
   if (callAt) ctx.args.splice(1);  // once: coming back to the tab later places no call
 
   start();

@@ -124,7 +124,7 @@ export function renderIncidents(el, ctx) {
       const where = inc.xy || (edges.has(inc.edge_id) ? edgeMiddle(edges.get(inc.edge_id)) : null);
       if (where) {
         actions.append(" ", h("a", { id: `incident-send-${inc.id}`, title: "place an emergency call here",
-          href: `#/brain/emergency/${where[0].toFixed(1)},${where[1].toFixed(1)}` }, "Send a unit"));
+          href: `#/brain/emergency/${where[0].toFixed(1)},${where[1].toFixed(1)}/incident-${inc.id}` }, "Send a unit"));
       }
     }
     return h("tr", { id: `incident-row-${inc.id}` },
