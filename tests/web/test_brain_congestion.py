@@ -82,11 +82,18 @@ def test_forecast_tab_charts_the_demo_citys_own_loops(page: Any, live_server: Li
         "#forecast-chart #forecast-line", state="attached", timeout=DEMO_MODEL_MS
     )
     assert line is not None and len((line.get_attribute("points") or "").split()) >= 12
-    options = page.locator("#forecast-detector option").all_inner_texts()
+    options = page.eval_on_selector_all("#forecast-detector option", "els => els.map(e => e.value)")
     detectors = _get(live_server, "/api/brain/detectors")["detectors"]
     loops = {d["id"] for d in detectors if d["tls"] is not None}
     assert len(options) > 50
     assert set(options) <= loops
+    # the loops on named streets are listed by their street (the demo city is an OSM import)
+    named = {d["id"]: d["street"] for d in detectors if d.get("street")}
+    assert len(named) > 20
+    labels = page.locator("#forecast-detector option").all_inner_texts()
+    assert any(
+        label == f"{named[i]} · {i}" for i, label in zip(options, labels, strict=True) if i in named
+    )
     model = page.inner_text("#forecast-model")
     assert "Inputs from store" in model  # live readings of the twin, not the training data
     job = _get(live_server, "/api/jobs?kind=brain.forecast_demo", "operator")[0]

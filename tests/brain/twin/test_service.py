@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hostcity.brain.twin.service import TwinService
-from hostcity.brain.twin.types import DetectorSpec, NetworkGeometry
+from hostcity.brain.twin.types import DetectorSpec, EdgeGeometry, NetworkGeometry
 from hostcity.core.errors import InputError
 from hostcity.core.platform import Platform
 from tests.brain.twin.entities import entity
@@ -33,10 +33,14 @@ def test_limit_is_checked(platform: Platform, limit: int) -> None:
 
 def test_detector_list_merges_twin_loops_and_sensors(platform: Platform) -> None:
     service = _service(platform)
-    network = NetworkGeometry([], [], [], (0, 0, 0, 0))
+    street = EdgeGeometry("a", "J0", "J1", 1, 13.9, [(0.0, 0.0), (100.0, 0.0)], "Rudower Chaussee")
+    network = NetworkGeometry([street], [], [], (0, 0, 0, 0))
     service.set_network(network, [DetectorSpec("twin-e1-a_0", "J1", "a_0", "a", 0, 90)])
     service.ingest([entity("street-cam")])
     rows = {row["id"]: row for row in service.detector_list()}
     assert rows["twin-e1-a_0"]["tls"] == "J1"
+    assert rows["twin-e1-a_0"]["street"] == "Rudower Chaussee"  # the loop's street, by name
+    assert rows["street-cam"]["street"] == ""  # a sensor on a road the network does not name
+    assert network.to_dict()["edges"][0]["name"] == "Rudower Chaussee"
     assert rows["twin-e1-a_0"]["latest"] is None
     assert rows["street-cam"]["latest"]["intensity_veh"] == 12

@@ -158,12 +158,14 @@ class TwinService:
         with session_scope(self.session_factory) as session:
             latest = {o.detector_id: o for o in store.latest_per_detector(session)}
         rows: dict[str, dict[str, Any]] = {}
+        streets = {e.edge_id: e.name for e in self.network.edges} if self.network else {}
         for spec in self.detectors:
             rows[spec.detector_id] = {
                 "id": spec.detector_id,
                 "tls": spec.tls_id,
                 "lane": spec.lane_id,
                 "edge": spec.edge_id,
+                "street": streets.get(spec.edge_id, ""),
                 "pos_m": spec.pos_m,
                 "latest": None,
             }
@@ -171,7 +173,8 @@ class TwinService:
             row = rows.setdefault(
                 detector_id,
                 {"id": detector_id, "tls": None, "lane": None, "edge": observation.road_segment,
-                 "pos_m": None, "latest": None},
+                 "street": streets.get(observation.road_segment or "", ""), "pos_m": None,
+                 "latest": None},
             )  # fmt: skip
             row["latest"] = observation.to_dict()
         return [rows[k] for k in sorted(rows)]

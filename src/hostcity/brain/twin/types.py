@@ -108,6 +108,8 @@ class EdgeGeometry:
     lanes: int
     speed_limit_mps: float
     shape: list[tuple[float, float]]
+    name: str = ""
+    """The street's name, where the network has one (OSM imports do)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class NetworkGeometry:
                     "lanes": e.lanes,
                     "speed_limit_mps": e.speed_limit_mps,
                     "shape": [[round(x, 1), round(y, 1)] for x, y in e.shape],
+                    "name": e.name,
                 }
                 for e in self.edges
             ],

@@ -65,6 +65,7 @@ def read_network(net_file: Path) -> tuple[NetworkGeometry, list[Approach]]:
             lanes=int(edge.getLaneNumber()),
             speed_limit_mps=float(edge.getSpeed()),
             shape=[(float(x), float(y)) for x, y, *_ in edge.getShape()],
+            name=str(edge.getName() or ""),
         )
         for edge in net.getEdges()
         if edge.allows("passenger")

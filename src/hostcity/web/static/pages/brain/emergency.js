@@ -192,7 +192,8 @@ export function renderEmergency(el, ctx) {
           onclick: () => dispatch(u.id) }, "Send") : "")));
       const fastest = data.units.find((u) => u.eta_s !== null);
       chooser.replaceChildren(
-        h("p", {}, `Call on ${data.location.edge} (${Math.round(data.location.x)}, ${Math.round(data.location.y)})`,
+        h("p", {}, `Call on ${(edges.get(data.location.edge) || {}).name || "road"} ${data.location.edge} ` +
+          `(${Math.round(data.location.x)}, ${Math.round(data.location.y)})`,
           callNote ? ` for ${callNote}` : ""),
         h("table", { id: "eta-table" }, h("thead", {}, h("tr", {}, h("th", {}, "unit"), h("th", {}, "status"),
           h("th", {}, "live ETA"), h("th", {}, ""))), h("tbody", {}, rows)),

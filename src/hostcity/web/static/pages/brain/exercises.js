@@ -46,9 +46,11 @@ export function exercisePanel(isOperator) {
     try {
       const data = await api("/api/brain/detectors");
       // busiest first: a vehicle comes soonest there
-      const loops = data.detectors.map((d) => ({ id: d.id, flow: d.latest ? d.latest.flow_veh_per_h || 0 : 0 }))
+      const loops = data.detectors.map((d) => ({ id: d.id, street: d.street || "",
+        flow: d.latest ? d.latest.flow_veh_per_h || 0 : 0 }))
         .sort((a, b) => b.flow - a.flow || a.id.localeCompare(b.id));
-      picker.replaceChildren(...loops.map((d) => h("option", { value: d.id }, `${d.id} (${Math.round(d.flow)} veh/h)`)));
+      picker.replaceChildren(...loops.map((d) => h("option", { value: d.id },
+        `${d.street ? `${d.street} · ` : ""}${d.id} (${Math.round(d.flow)} veh/h)`)));
       if (!loops.length) picker.append(h("option", { value: "" }, "no loops yet (is the twin running?)"));
     } catch (err) { picker.replaceChildren(h("option", { value: "" }, message(err))); }
   }

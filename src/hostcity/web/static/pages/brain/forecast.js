@@ -97,6 +97,7 @@ export function renderForecast(el, ctx) {
   );
   let current = null;
   let timer = null;
+  let streets = null;
 
   // Says when the model had to fill in readings the store does not hold (a twin just started).
   function inputsNote(forecast) {
@@ -144,7 +145,12 @@ export function renderForecast(el, ctx) {
       return REFRESH_MS;
     }
     const selected = picker.value || (ctx.args && ctx.args[1]) || overview.detectors[0];
-    picker.replaceChildren(...overview.detectors.map((d) => h("option", { value: d }, d)));
+    if (streets === null) {  // the loops' street names, once (a sensor without one shows its id)
+      const known = await api("/api/brain/detectors").catch(() => ({ detectors: [] }));
+      streets = new Map(known.detectors.filter((d) => d.street).map((d) => [d.id, d.street]));
+    }
+    picker.replaceChildren(...overview.detectors.map((d) => h("option", { value: d },
+      streets.has(d) ? `${streets.get(d)} · ${d}` : d)));
     picker.value = overview.detectors.includes(selected) ? selected : overview.detectors[0];
     congestion.replaceChildren(...(overview.congestion.length
       ? overview.congestion.map((c) => h("li", {},
