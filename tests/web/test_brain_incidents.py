@@ -3,6 +3,7 @@ and an exercise that stalls a vehicle over a loop of the live twin."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -86,3 +87,12 @@ def test_an_incident_sends_the_operator_to_dispatch_a_unit_there(
         timeout=30_000,
     )
     assert page.inner_text("#call-note").startswith(f"incident {incident}; ")
+    # the recalled unit is home again before the next test (the demo's units are shared)
+    headers = {"Authorization": f"Bearer {live_server.tokens['operator']}"}
+    deadline = time.monotonic() + 120
+    while True:
+        units = httpx.get(f"{live_server.url}/api/brain/emergency/units", headers=headers).json()
+        if all(u["status"] == "available" for u in units["units"]):
+            break
+        assert time.monotonic() < deadline, units
+        time.sleep(1)
