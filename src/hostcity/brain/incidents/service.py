@@ -271,7 +271,7 @@ class IncidentService:
                 hint="only raised incidents can be confirmed; closed ones stay closed",
             )
         row.status, row.updated_at, row.decided_by = target.value, utcnow(), user_id
-        if target is IncidentStatus.DISMISSED and not self.exercises.exercise_of(incident_id):
+        if target is IncidentStatus.DISMISSED and self.exercises.exercise_of(incident_id) is None:
             self._damp(session, row.detector_id)  # an exercise's incident was staged: no tuning
         return IncidentView.from_row(row)
 
@@ -309,7 +309,7 @@ class IncidentService:
             FeedEntry(
                 incident_id=v.id,
                 headline=f"Lane blocked on road {v.edge_id}"
-                + (" (exercise)" if self.exercises.exercise_of(v.id) else ""),
+                + (" (exercise)" if self.exercises.exercise_of(v.id) is not None else ""),
                 summary=f"{v.severity} incident, {v.status}, confidence {v.confidence:.2f}, "
                 f"since {v.started_at.isoformat()}",
                 updated_at=v.updated_at,
