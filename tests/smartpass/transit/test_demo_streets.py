@@ -19,7 +19,7 @@ from hostcity.smartpass.transit.demo import DEMO_LINES, demo_feed_files
 from hostcity.smartpass.transit.gtfs import parse_feed
 from hostcity.smartpass.transit.setup import seed_demo_feed
 from hostcity.smartpass.transit.types import LatLon
-from hostcity.smartpass.transit.walking import crow_m
+from hostcity.smartpass.transit.walking import crow_m, path_m
 
 ARENA = LatLon(52.43282, 13.51832)
 BIG_AIR = LatLon(52.43232, 13.54575)
@@ -82,12 +82,8 @@ def test_street_path_runs_from_start_to_end_along_junctions(streets: StreetWalk)
     assert points[0] == list(start)
     assert points[-1] == list(end)
     assert len(points) >= 10
-    hops = [
-        float(crow_m(a[0], a[1], np.array([b[0]]), np.array([b[1]]))[0])
-        for a, b in pairwise(points)
-    ]
     along = streets.walk_m(start[0], start[1], np.array([end[0]]), np.array([end[1]]), 5000.0)
-    assert sum(hops) <= along[0] + 1.0
+    assert path_m(points) <= along[0] + 1.0
 
 
 def test_street_lines_cover_the_network_once_each(streets: StreetWalk) -> None:
@@ -102,12 +98,6 @@ def test_street_lines_cover_the_network_once_each(streets: StreetWalk) -> None:
     assert not any((b, a) in ends for a, b in ends if a != b)
 
 
-def _metres(path: list[tuple[float, float]]) -> float:
-    return sum(
-        float(crow_m(a[0], a[1], np.array([b[0]]), np.array([b[1]]))[0]) for a, b in pairwise(path)
-    )
-
-
 def test_demo_shuttles_drive_along_the_roads_between_their_stops() -> None:
     roads = RoadRouter(demo_net_path())
     routed = total = 0
@@ -118,9 +108,9 @@ def test_demo_shuttles_drive_along_the_roads_between_their_stops() -> None:
             assert len(hops) == len(seq) - 1
             for (a, b), hop in zip(pairwise(seq), hops, strict=True):
                 assert hop[0] == a and hop[-1] == b
-                crow = _metres([a, b])
+                crow = path_m([a, b])
                 # one-way streets and turn bans make some hops long; none is absurd
-                assert crow - 1 <= _metres(hop) <= 5 * crow
+                assert crow - 1 <= path_m(hop) <= 5 * crow
                 routed += len(hop) > 2
                 total += 1
     # S3's Adlergestell stop ends a road at the network's edge: leaving it, no road goes on
@@ -143,6 +133,6 @@ def test_seeded_demo_feed_times_its_hops_by_the_roads_driven(platform: Platform)
     trip = feed.trips["L0D0N0"]
     times = feed.stop_times[trip.trip_id]
     shape = list(feed.shapes[trip.shape_id])
-    driven = _metres(shape)
+    driven = path_m(shape)
     timed = times[-1][1] - times[0][2] - 30 * (len(times) - 2)  # minus the dwells
     assert driven / 7.0 * 0.8 <= timed <= driven / 7.0 + 30 * len(times)  # 7 m/s, 30 s steps

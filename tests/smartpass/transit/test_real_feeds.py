@@ -11,10 +11,8 @@ from __future__ import annotations
 import os
 import random
 from datetime import timedelta
-from itertools import pairwise
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from hostcity.smartpass.transit.adapters.feedfiles import read_feed_zip
@@ -24,7 +22,7 @@ from hostcity.smartpass.transit.raptor import raptor
 from hostcity.smartpass.transit.reference import reference_arrivals
 from hostcity.smartpass.transit.shapes import cut
 from hostcity.smartpass.transit.types import TripParams
-from hostcity.smartpass.transit.walking import StraightLineWalk, crow_m
+from hostcity.smartpass.transit.walking import StraightLineWalk, path_m
 
 FEEDS_ENV = "HOSTCITY_TEST_GTFS_FEEDS"
 QUERIES = 100
@@ -74,11 +72,8 @@ def test_rides_follow_the_real_feeds_shapes(feed_path: Path) -> None:
             [a.lat, a.lon],
             [b.lat, b.lon],
         ]
-        along = sum(
-            float(crow_m(p[0], p[1], np.array([q[0]]), np.array([q[1]]))[0])
-            for p, q in pairwise(path)
-        )
-        crow = float(crow_m(a.lat, a.lon, np.array([b.lat]), np.array([b.lon]))[0])
+        along = path_m(path)
+        crow = path_m([(a.lat, a.lon), (b.lat, b.lon)])
         assert along >= crow - 1.0
         followed += len(path) > 2 and along <= 4 * crow + 500
     assert followed >= 0.9 * len(shaped)

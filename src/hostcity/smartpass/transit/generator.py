@@ -12,7 +12,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from hostcity.smartpass.transit.walking import crow_m
+from hostcity.smartpass.transit.walking import crow_m, path_m
 
 HEADERS = {
     "agency.txt": ("agency_id", "agency_name", "agency_url", "agency_timezone"),
@@ -195,10 +195,10 @@ def shuttle_feed(
             points = [(float(str(stops[i][2])), float(str(stops[i][3]))) for i in seq]
             shape_id = ""
             if drive is None:
-                hop_m = [_length([a, b]) * 1.3 for a, b in pairwise(points)]
+                hop_m = [path_m([a, b]) * 1.3 for a, b in pairwise(points)]
             else:
                 hops = drive(points)
-                hop_m = [_length(path) for path in hops]
+                hop_m = [path_m(path) for path in hops]
                 shape_id = f"L{r}D{direction}"
                 path = [points[0]] + [p for hop in hops for p in hop[1:]]
                 shapes += [(shape_id, lat, lon, k + 1) for k, (lat, lon) in enumerate(path)]
@@ -226,11 +226,4 @@ def shuttle_feed(
             ],
             **({"shapes.txt": shapes} if shapes else {}),
         }
-    )
-
-
-def _length(path: Sequence[Point]) -> float:
-    """Metres along ``path``."""
-    return sum(
-        float(crow_m(a[0], a[1], np.array([b[0]]), np.array([b[1]]))[0]) for a, b in pairwise(path)
     )

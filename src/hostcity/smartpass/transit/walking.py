@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
@@ -19,6 +21,14 @@ def crow_m(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatA
     dlmb = np.radians(lons - lon)
     a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
     return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1))), dtype=np.float64)
+
+
+def path_m(points: Sequence[Sequence[float]]) -> float:
+    """Metres along a polyline of (lat, lon) points."""
+    return sum(
+        float(crow_m(a[0], a[1], np.array([b[0]]), np.array([b[1]]))[0])
+        for a, b in pairwise(points)
+    )
 
 
 class WalkModel(Protocol):
