@@ -20,6 +20,12 @@ export class ApiError extends Error {
   }
 }
 
+// What to show a person for a failure: the API's message with its hint, or the error's text.
+export function errorText(err) {
+  if (err instanceof ApiError) return err.body.hint ? `${err.message} (${err.body.hint})` : err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
 // Call the API with the stored token; JSON in and out unless a FormData body is given.
 export async function api(path, { method = "GET", body, raw = false } = {}) {
   const headers = {};

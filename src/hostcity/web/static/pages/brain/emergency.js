@@ -1,5 +1,5 @@
 // City Brain emergency tab: click the map to place a call, pick a unit by live ETA, follow it.
-import { api, h, svg, toast, ApiError } from "../../app.js";
+import { api, h, svg, toast, errorText } from "../../app.js";
 import { twinNetwork } from "./network.js";
 import { speedColour } from "./twin.js";
 
@@ -8,11 +8,6 @@ const RETRY_MS = 3000;
 const KIND_COLOUR = { ambulance: "#f5f5f5", fire: "#ff5d5d", police: "#4f8cff" };
 const STATUS_TEXT = { available: "available", dispatched: "on the way", on_scene: "on scene", returning: "returning",
   cancelled: "cancelled" };
-
-function message(err) {
-  if (err instanceof ApiError) return err.body.hint ? `${err.message} (${err.body.hint})` : err.message;
-  return err instanceof Error ? err.message : String(err);
-}
 
 function seconds(value) {
   if (value === null || value === undefined) return "–";
@@ -84,8 +79,8 @@ export function renderEmergency(el, ctx) {
   }
 
   async function loadMap() {
-    const { network, state } = await twinNetwork();
-    if (!network) throw new Error(`the twin is ${state}`);
+    const { network, status: twin } = await twinNetwork();
+    if (!network) throw new Error(`the twin is ${twin.state}`);
     const [xmin, ymin, xmax, ymax] = network.bounds;
     const pad = Math.max(xmax - xmin, ymax - ymin) * 0.03 + 10;
     scale = Math.max(xmax - xmin, ymax - ymin) / 600;
@@ -162,7 +157,7 @@ export function renderEmergency(el, ctx) {
       toast(done.status === "cancelled" ? `Call ${done.id} cancelled: ${done.unit} turns back`
         : `Call ${done.id} closed: ${done.unit} leaves the scene`, "ok");
       await refresh();
-    } catch (err) { toast(message(err), "error"); }
+    } catch (err) { toast(errorText(err), "error"); }
   }
 
   async function dispatch(unitId) {
@@ -177,7 +172,7 @@ export function renderEmergency(el, ctx) {
       toast(`Call ${call.id}: ${call.unit} dispatched, ETA ${seconds(call.eta_s)}`, "ok");
       chooser.replaceChildren(h("p", { class: "muted" }, "Click the map for another call."));
       await refresh();
-    } catch (err) { toast(message(err), "error"); }
+    } catch (err) { toast(errorText(err), "error"); }
   }
 
   async function preview(x, y) {
@@ -200,8 +195,8 @@ export function renderEmergency(el, ctx) {
         fastest ? h("button", { type: "button", id: "dispatch-fastest", onclick: () => dispatch(null) },
           `Send the fastest (${fastest.name})`) : h("p", { class: "warn" }, "No available unit can reach this call."));
     } catch (err) {
-      toast(message(err), "error");
-      chooser.replaceChildren(h("p", { class: "warn", id: "eta-error" }, message(err)));
+      toast(errorText(err), "error");
+      chooser.replaceChildren(h("p", { class: "warn", id: "eta-error" }, errorText(err)));
     }
   }
 
@@ -224,8 +219,8 @@ export function renderEmergency(el, ctx) {
       unitHint.textContent = "Saved. Give another id to add one more.";
       await refresh();
     } catch (err) {
-      toast(message(err), "error");
-      unitHint.textContent = message(err);
+      toast(errorText(err), "error");
+      unitHint.textContent = errorText(err);
     }
   }
 
@@ -235,7 +230,7 @@ export function renderEmergency(el, ctx) {
       await api(`/api/brain/emergency/units/${encodeURIComponent(unit.id)}`, { method: "DELETE" });
       toast(`Unit ${unit.id} removed`, "ok");
       await refresh();
-    } catch (err) { toast(message(err), "error"); }
+    } catch (err) { toast(errorText(err), "error"); }
   }
 
   map.addEventListener("click", (event) => {
@@ -265,7 +260,7 @@ export function renderEmergency(el, ctx) {
       status.textContent = `${units.length} unit(s), ${busy} busy · updated ${new Date().toLocaleTimeString()}`;
       status.className = "muted";
     } catch (err) {
-      status.textContent = message(err);
+      status.textContent = errorText(err);
       status.className = "warn";
     }
   }
@@ -291,7 +286,7 @@ export function renderEmergency(el, ctx) {
     try {
       await loadMap();
     } catch (err) {
-      status.textContent = `Waiting for the live twin: ${message(err)}`;
+      status.textContent = `Waiting for the live twin: ${errorText(err)}`;
       status.className = "warn";
       timer = setTimeout(start, RETRY_MS);
       return;

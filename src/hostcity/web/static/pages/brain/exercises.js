@@ -1,6 +1,6 @@
 // Detector exercises on the Incidents tab: stall a vehicle over a twin loop and see whether,
 // and how fast, incident detection raises it.
-import { api, h, toast, ApiError } from "../../app.js";
+import { api, h, toast, errorText } from "../../app.js";
 
 const STATE_TEXT = {
   waiting: "waiting for a vehicle over the loop",
@@ -8,11 +8,6 @@ const STATE_TEXT = {
   over: "over, the vehicle drove on",
   expired: "ended",
 };
-
-function message(err) {
-  if (err instanceof ApiError) return err.body.hint ? `${err.message} (${err.body.hint})` : err.message;
-  return String(err);
-}
 
 function outcome(ex) {
   if (ex.incident_id !== null) {
@@ -52,7 +47,7 @@ export function exercisePanel(isOperator) {
       picker.replaceChildren(...loops.map((d) => h("option", { value: d.id },
         `${d.street ? `${d.street} · ` : ""}${d.id} (${Math.round(d.flow)} veh/h)`)));
       if (!loops.length) picker.append(h("option", { value: "" }, "no loops yet (is the twin running?)"));
-    } catch (err) { picker.replaceChildren(h("option", { value: "" }, message(err))); }
+    } catch (err) { picker.replaceChildren(h("option", { value: "" }, errorText(err))); }
   }
 
   async function book() {
@@ -61,7 +56,7 @@ export function exercisePanel(isOperator) {
         body: { detector: picker.value, minutes: Number(minutes.value) } });
       toast(`exercise ${made.id} booked at ${made.detector}`, "ok");
       await refresh();
-    } catch (err) { toast(message(err), "error"); }
+    } catch (err) { toast(errorText(err), "error"); }
   }
 
   async function refresh() {
@@ -85,7 +80,7 @@ export function exercisePanel(isOperator) {
       }
       return data.exercises;
     } catch (err) {
-      items.replaceChildren(h("li", { class: "warn" }, message(err)));
+      items.replaceChildren(h("li", { class: "warn" }, errorText(err)));
       return [];
     }
   }

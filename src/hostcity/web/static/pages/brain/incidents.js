@@ -1,15 +1,10 @@
 // City Brain incidents tab: the list, confirm/dismiss for operators, CAP downloads, webhooks, a map.
-import { api, h, svg, toast, ApiError } from "../../app.js";
+import { api, h, svg, toast, errorText } from "../../app.js";
 import { exercisePanel } from "./exercises.js";
 import { twinNetwork } from "./network.js";
 
 const SEVERITY_COLOUR = { minor: "#d9a400", moderate: "#e07000", severe: "#d11f1f" };
 const POLL_MS = 5000;
-
-function message(err) {
-  if (err instanceof ApiError) return err.body.hint ? `${err.message} (${err.body.hint})` : err.message;
-  return String(err);
-}
 
 function edgeMiddle(edge) {
   const [x, y] = edge.shape[Math.floor(edge.shape.length / 2)];
@@ -59,9 +54,9 @@ export function renderIncidents(el, ctx) {
   let mapLoaded = false;
   async function loadMap() {
     try {
-      const { network, state } = await twinNetwork();
+      const { network, status: twin } = await twinNetwork();
       if (!network) {
-        map.replaceChildren(svg("text", { x: 10, y: 20 }, `waiting for the twin (${state})`));
+        map.replaceChildren(svg("text", { x: 10, y: 20 }, `waiting for the twin (${twin.state})`));
         return;
       }
       const [xmin, ymin, xmax, ymax] = network.bounds;
@@ -100,7 +95,7 @@ export function renderIncidents(el, ctx) {
       const a = h("a", { href: url, download: `incident-${inc.id}.cap.xml` });
       document.body.append(a); a.click(); a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
-    } catch (err) { toast(message(err), "error"); }
+    } catch (err) { toast(errorText(err), "error"); }
   }
 
   async function decide(inc, action) {
@@ -108,7 +103,7 @@ export function renderIncidents(el, ctx) {
       await api(`/api/brain/incidents/${inc.id}/${action}`, { method: "POST" });
       toast(`incident ${inc.id} ${action === "confirm" ? "confirmed" : action + "ed"}`, "ok");
       await refresh();
-    } catch (err) { toast(message(err), "error"); }
+    } catch (err) { toast(errorText(err), "error"); }
   }
 
   function row(inc) {
@@ -148,7 +143,7 @@ export function renderIncidents(el, ctx) {
       status.className = "muted";
       drawMarkers(data.incidents.filter((i) => i.status === "raised" || i.status === "confirmed"));
     } catch (err) {
-      status.textContent = message(err);
+      status.textContent = errorText(err);
       status.className = "warn";
     }
   }
@@ -171,9 +166,9 @@ export function renderIncidents(el, ctx) {
       hookList.replaceChildren(...data.webhooks.map((w) => h("li", { id: `webhook-${w.id}` }, w.url, " ",
         h("button", { type: "button", id: `webhook-remove-${w.id}`, onclick: async () => {
           try { await api(`/api/brain/incidents/webhooks/${w.id}`, { method: "DELETE" }); await refreshHooks(); }
-          catch (err) { toast(message(err), "error"); }
+          catch (err) { toast(errorText(err), "error"); }
         } }, "Remove"))));
-    } catch (err) { toast(message(err), "error"); }
+    } catch (err) { toast(errorText(err), "error"); }
   }
 
   hookForm.addEventListener("submit", async (e) => {
@@ -183,7 +178,7 @@ export function renderIncidents(el, ctx) {
       hookUrl.value = "";
       toast("webhook added", "ok");
       await refreshHooks();
-    } catch (err) { toast(message(err), "error"); }
+    } catch (err) { toast(errorText(err), "error"); }
   });
   filter.addEventListener("change", refresh);
 

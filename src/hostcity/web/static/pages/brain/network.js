@@ -6,5 +6,5 @@ import { api } from "../../app.js";
 export async function twinNetwork() {
   const status = await api("/api/brain/twin/status");
   const network = status.network ? await api("/api/brain/twin/network") : null;
-  return { network, status, state: status.state };
+  return { network, status };
 }
