@@ -38,6 +38,10 @@ def test_agenda_items_link_a_suggested_trip(
     assert trip["arrive"] >= trip["depart"]
     assert trip["modes"]
     assert items[2]["trip"] is None  # the first session of a day: not from yesterday's venue
+    # a caller that only lists the sessions (the home page) asks for no trips at all
+    listed = client.get("/api/pass/agenda?trips=false", headers=headers).json()["items"]
+    assert [i["session_id"] for i in listed] == [i["session_id"] for i in items]
+    assert all(i["trip"] is None for i in listed)
 
 
 def _item(previous_venue: int, left_at: str, venue: int, start_local: str) -> dict[str, object]:

@@ -116,13 +116,19 @@ def unfollow(kind: str, target: str, session: SessionDep, fan: Fan) -> Response:
 
 
 @router.get("/agenda")
-def agenda(session: SessionDep, platform: PlatformDep, fan: Fan) -> dict[str, Any]:
+def agenda(
+    session: SessionDep,
+    platform: PlatformDep,
+    fan: Fan,
+    trips: Annotated[bool, Query(description="false: no suggested trips (none planned)")] = True,
+) -> dict[str, Any]:
     """Every session of what the caller follows, in order, with reachability and changes."""
     model = _travel_model(platform)
     items = [item_to_dict(i) for i in service.agenda(session, fan.user_id, model)]
-    transit = platform.service("transit")
-    for item in items:
-        item["trip"] = suggest_trip(transit, session, item)
+    if trips:  # a journey is planned per session: callers that only list them skip it
+        transit = platform.service("transit")
+        for item in items:
+            item["trip"] = suggest_trip(transit, session, item)
     return {
         "items": items,
         "changed": sum(1 for i in items if i["changes"]),

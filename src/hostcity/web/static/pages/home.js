@@ -38,7 +38,7 @@ async function showNow(user) {
   const visitor = user.role === "fan" || staff;
   const [twin, incidents, units, agenda, events, sets] = await Promise.all([
     get("/api/brain/twin/status"), get("/api/brain/incidents?status=open"),
-    staff ? get("/api/brain/emergency/units") : null, visitor ? get("/api/pass/agenda") : null,
+    staff ? get("/api/brain/emergency/units") : null, visitor ? get("/api/pass/agenda?trips=false") : null,
     get("/api/pass/events"), get("/api/replay/sets")]);
   const brain = [];
   if (twin && twin.state.startsWith("running")) {
