@@ -22,11 +22,16 @@ from tests.smartpass.transit.builders import (
 ALPHA, DELTA = "52.4301,13.5001", "52.4301,13.5451"
 
 
-@pytest.fixture
-def corridor(platform: Platform, tmp_path: Path) -> dict[str, object]:
+def _import(platform: Platform, zip_path: Path, name: str | None = None) -> dict[str, object]:
+    """Import a feed zip into the platform's transit service."""
     service: TransitService = platform.service("transit")
     with session_scope(platform.session_factory) as session:
-        return service.import_feed(session, feed_zip(tmp_path, corridor_feed(), "corridor"))
+        return service.import_feed(session, zip_path, name=name)
+
+
+@pytest.fixture
+def corridor(platform: Platform, tmp_path: Path) -> dict[str, object]:
+    return _import(platform, feed_zip(tmp_path, corridor_feed(), "corridor"))
 
 
 def test_import_registers_the_feed_and_keeps_a_copy(
@@ -175,9 +180,7 @@ def test_unknown_feed_map_is_404(client: TestClient, tokens: dict[str, str]) -> 
 def test_feeds_with_shapes_draw_lines_and_rides_along_them(
     client: TestClient, tokens: dict[str, str], platform: Platform, tmp_path: Path
 ) -> None:
-    service: TransitService = platform.service("transit")
-    with session_scope(platform.session_factory) as session:
-        service.import_feed(session, feed_zip(tmp_path, corridor_feed_with_shapes(), "shaped"))
+    _import(platform, feed_zip(tmp_path, corridor_feed_with_shapes(), "shaped"))
     headers = auth(tokens["fan"])
     lines = client.get("/api/pass/feeds/shaped/map", headers=headers).json()["lines"]
     slow = next(line for line in lines if len(line["stops"]) == 4)
@@ -209,10 +212,7 @@ def test_importing_a_feed_again_redraws_its_map(
     headers = auth(tokens["fan"])
     before = client.get("/api/pass/feeds/corridor/map", headers=headers).json()
     assert all(line["path"] is None for line in before["lines"])
-    service: TransitService = platform.service("transit")
-    shaped = feed_zip(tmp_path / "again", corridor_feed_with_shapes(), "corridor")
-    with session_scope(platform.session_factory) as session:
-        service.import_feed(session, shaped, name="corridor")
+    _import(platform, feed_zip(tmp_path / "again", corridor_feed_with_shapes(), "corridor"))
     after = client.get("/api/pass/feeds/corridor/map", headers=headers).json()
     assert any(line["path"] for line in after["lines"])
 
@@ -224,9 +224,7 @@ def test_a_ride_whose_shape_runs_the_other_way_is_drawn_stop_to_stop(
     rows = [f"slow-road,{lat},{lon},{i + 1}" for i, (lat, lon) in enumerate(SLOW_SHAPE[::-1])]
     header = "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence"
     files["shapes.txt"] = "\n".join([header, *rows]) + "\n"  # D to A, against the trips
-    service: TransitService = platform.service("transit")
-    with session_scope(platform.session_factory) as session:
-        service.import_feed(session, feed_zip(tmp_path, files, "backwards"))
+    _import(platform, feed_zip(tmp_path, files, "backwards"))
     response = client.get(
         "/api/pass/journeys",
         params={"from": ALPHA, "to": DELTA, "depart": "2026-02-10T08:50:00+01:00"},
