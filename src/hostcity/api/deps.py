@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from hostcity.core.auth import Principal, Role, authenticate, require_role
-from hostcity.core.db import session_scope
+from hostcity.core.db import MAX_ROW_ID, session_scope
 from hostcity.core.platform import Platform
+
+RowId = Annotated[int, Path(le=MAX_ROW_ID, description="a numeric id, as listed")]
+"""A row id in a URL; a number too large for any row is refused (422) instead of overflowing."""
 
 bearer = HTTPBearer(auto_error=False, description="a token from 'hostcity users create'")
 

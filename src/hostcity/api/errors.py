@@ -21,14 +21,21 @@ async def _hostcity_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """422 naming the first problem (``message``, ``where``) and listing all (``problems``)."""
     assert isinstance(exc, RequestValidationError)
-    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-    where = ".".join(str(part) for part in first.get("loc", ()))
+    problems = [
+        {"where": ".".join(str(part) for part in e.get("loc", ())), "message": str(e.get("msg"))}
+        for e in exc.errors()
+    ] or [{"where": "", "message": "invalid request"}]
+    first = problems[0]
     return JSONResponse(
         {
             "error": "invalid_input",
-            "message": f"{where}: {first.get('msg')}" if where else str(first.get("msg")),
-            "where": where,
+            "message": f"{first['where']}: {first['message']}"
+            if first["where"]
+            else first["message"],
+            "where": first["where"],
+            "problems": problems,
             "hint": "see /docs for the expected request",
         },
         status_code=422,

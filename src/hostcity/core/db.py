@@ -16,6 +16,10 @@ from sqlalchemy.types import TypeDecorator
 from hostcity.core.errors import ConfigError, StorageError
 from hostcity.core.timeutil import as_utc
 
+MAX_ROW_ID = 2**31 - 1
+"""The largest id a row can have (PostgreSQL's integer). A larger one names no row: callers
+refuse it rather than send it to the database, where it would overflow."""
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -57,3 +57,11 @@ def test_webhook_list_and_cap_commands(settings: Settings, tmp_path: Path) -> No
 def test_bad_input_fails_with_a_message(settings: Settings, args: tuple[str, ...]) -> None:
     code, _out = _invoke(settings, *args)
     assert code != 0
+
+
+def test_an_incident_id_too_large_for_any_row_is_refused_by_the_cli(settings: Settings) -> None:
+    code, out = _invoke(settings, "incident-cap", str(10**21))
+    assert code == 2
+    message = " ".join(out.replace("│", " ").split())
+    assert "Invalid value for 'incident_id'" in message
+    assert "less than or equal to 2147483647" in message

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from hostcity import __version__
 from hostcity.api.deps import AnyUser, Operator, PlatformDep, SessionDep
+from hostcity.api.inputs import InputModel
 from hostcity.core.auth import create_user, list_users, parse_role
 from hostcity.core.errors import ForbiddenError
 from hostcity.core.jobs import get_job, list_jobs
@@ -39,7 +40,7 @@ def me(principal: AnyUser) -> dict[str, Any]:
     }
 
 
-class NewUserRequest(BaseModel):
+class NewUserRequest(InputModel):
     """A user to create."""
 
     name: str = Field(min_length=1, max_length=200)

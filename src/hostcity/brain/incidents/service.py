@@ -181,7 +181,8 @@ class IncidentService:
         """Store an incident reported by an operator or another system.
 
         Raises:
-            InputError: for a missing location or a bad severity or confidence.
+            InputError: for a missing location, a bad severity or confidence, or a lon/lat
+                off the globe.
         """
         edge_id = str(data.get("edge_id") or "").strip()
         if not edge_id:
@@ -194,6 +195,7 @@ class IncidentService:
         confidence = float(data.get("confidence", 1.0))
         if not 0.0 <= confidence <= 1.0:
             raise InputError(f"confidence must be within 0 and 1, got {confidence}")
+        lon, lat = _lon_lat(data.get("lon"), data.get("lat"))
         now = utcnow()
         row = IncidentRow(
             detector_id=str(data.get("detector_id") or "operator"),
@@ -206,8 +208,8 @@ class IncidentService:
             started_at=now,
             raised_at=now,
             updated_at=now,
-            lon=data.get("lon"),
-            lat=data.get("lat"),
+            lon=lon,
+            lat=lat,
         )
         session.add(row)
         session.flush()
@@ -368,3 +370,22 @@ class IncidentService:
 
 def _webhook_dict(row: WebhookRow) -> dict[str, Any]:
     return {"id": row.id, "url": row.url, "created_at": row.created_at.isoformat()}
+
+
+def _lon_lat(lon: Any, lat: Any) -> tuple[float | None, float | None]:
+    """A reported incident's lon/lat, both or neither, checked to lie on the globe."""
+    if lon is None and lat is None:
+        return None, None
+    try:
+        lon_f, lat_f = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"lon and lat must both be numbers, got {lon!r} and {lat!r}",
+            hint="give both in degrees, or neither",
+        ) from None
+    if not (-180.0 <= lon_f <= 180.0 and -90.0 <= lat_f <= 90.0):
+        raise InputError(
+            f"lon {lon_f}, lat {lat_f} is not a place on the globe",
+            hint="lon within -180..180 and lat within -90..90 degrees (WGS84)",
+        )
+    return lon_f, lat_f

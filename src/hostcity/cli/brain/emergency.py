@@ -8,6 +8,7 @@ import typer
 
 from hostcity.cli.context import print_json, state
 from hostcity.cli.progress import progress_bar
+from hostcity.core.db import MAX_ROW_ID
 
 
 def _print_report(report: dict[str, Any]) -> None:
@@ -206,7 +207,7 @@ def register(app: typer.Typer) -> None:
     @dispatch_app.command("cancel")
     def cancel(
         ctx: typer.Context,
-        call_id: int = typer.Argument(..., help="the call to cancel"),
+        call_id: int = typer.Argument(..., max=MAX_ROW_ID, help="the call to cancel"),
         reason: str | None = typer.Option(None, "--reason", help="why (kept in the call's note)"),
         as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     ) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from hostcity.cli.context import print_json, state
 from hostcity.cli.progress import progress_bar
-from hostcity.core.db import session_scope
+from hostcity.core.db import MAX_ROW_ID, session_scope
 from hostcity.core.errors import InputError
 
 
@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
     @app.command("incident-decide")
     def incident_decide(
         ctx: typer.Context,
-        incident_id: int = typer.Argument(..., help="the incident id"),
+        incident_id: int = typer.Argument(..., max=MAX_ROW_ID, help="the incident id"),
         action: str = typer.Argument(..., help="confirm, dismiss or clear"),
         as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     ) -> None:
@@ -75,7 +75,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("incident-cap")
     def incident_cap(
-        ctx: typer.Context, incident_id: int = typer.Argument(..., help="the incident id")
+        ctx: typer.Context,
+        incident_id: int = typer.Argument(..., max=MAX_ROW_ID, help="the incident id"),
     ) -> None:
         """Print an incident as a CAP 1.2 alert (XML)."""
         service, factory = service_and_factory(ctx)

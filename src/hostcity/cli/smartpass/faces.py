@@ -10,7 +10,7 @@ import typer
 
 from hostcity.cli.context import print_json, state
 from hostcity.cli.progress import progress_bar
-from hostcity.core.db import session_scope
+from hostcity.core.db import MAX_ROW_ID, session_scope
 from hostcity.core.errors import InputError
 from hostcity.core.timeutil import parse_iso
 
@@ -40,7 +40,7 @@ def _usable_pairs(pairs: list[Pair], images: Path) -> tuple[list[Pair], int]:
 
 def erase(
     ctx: typer.Context,
-    holder_id: int = typer.Argument(..., help="the holder to erase"),
+    holder_id: int = typer.Argument(..., max=MAX_ROW_ID, help="the holder to erase"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Erase a holder's face templates from the database and the gate index, and log it."""

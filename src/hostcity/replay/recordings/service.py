@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from hostcity.core.db import session_scope
+from hostcity.core.db import MAX_ROW_ID, session_scope
 from hostcity.core.errors import ConflictError, InputError, NotFoundError
 from hostcity.replay.recordings import importing
 from hostcity.replay.recordings.adapters import media
@@ -69,8 +69,9 @@ def get_set_row(session: Session, name_or_id: str | int) -> CameraSetRow:
     row: CameraSetRow | None = None
     if isinstance(name_or_id, str):
         row = session.scalar(query.where(CameraSetRow.name == name_or_id))
-    if row is None and str(name_or_id).isdigit():
-        row = session.scalar(query.where(CameraSetRow.id == int(name_or_id)))
+    number = str(name_or_id)
+    if row is None and number.isdecimal() and int(number) <= MAX_ROW_ID:
+        row = session.scalar(query.where(CameraSetRow.id == int(number)))
     if row is None:
         raise NotFoundError(
             f"no camera set {name_or_id!r}",

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hostcity.api.deps import AnyUser, Operator, PlatformDep
+from hostcity.api.inputs import InputModel
 from hostcity.brain.control.service import EVALUATE_JOB, controller_catalogue, evaluation_params
 
 router = APIRouter(tags=["brain: control"])
 
 
-class EvaluationRequest(BaseModel):
+class EvaluationRequest(InputModel):
     """Start an evaluation: a scenario, a controller and SUMO seeds."""
 
     scenario: str = Field(description="'demo' or a path on the server to a .sumocfg/.net.xml/.osm")
@@ -23,7 +24,7 @@ class EvaluationRequest(BaseModel):
     seeds: list[int] = Field(default_factory=lambda: [1, 2, 3], description="SUMO seeds")
 
 
-class JobStarted(BaseModel):
+class JobStarted(InputModel):
     """An accepted job; follow it at /api/jobs/{job_id}."""
 
     job_id: str

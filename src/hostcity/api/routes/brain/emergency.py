@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from hostcity.api.deps import Operator, PlatformDep
+from hostcity.api.deps import Operator, PlatformDep, RowId
+from hostcity.api.inputs import InputModel
 from hostcity.brain.emergency.calls import MAX_REASON_CHARS, CallLocation, RoadPicture
 from hostcity.brain.emergency.service import EmergencyService
 from hostcity.brain.emergency.setup import SERVICE
@@ -21,13 +22,13 @@ def _service(platform: Platform) -> EmergencyService:
     return service
 
 
-class LocationIn(BaseModel):
+class LocationIn(InputModel):
     """Where a call is: x/y metres of the map, lon/lat, or an edge id (and a position on it)."""
 
     x: float | None = None
     y: float | None = None
-    lon: float | None = None
-    lat: float | None = None
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
     edge: str | None = Field(default=None, min_length=1, max_length=200)
     pos_m: float | None = Field(default=None, ge=0)
 
@@ -53,7 +54,7 @@ class UnitIn(LocationIn):
     name: str | None = Field(default=None, max_length=200)
 
 
-class CancelIn(BaseModel):
+class CancelIn(InputModel):
     """Why the call is cancelled (kept in the call's note)."""
 
     reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
@@ -117,14 +118,14 @@ def list_calls(
 
 
 @router.get("/calls/{call_id}")
-def get_call(_caller: Operator, platform: PlatformDep, call_id: int) -> dict[str, Any]:
+def get_call(_caller: Operator, platform: PlatformDep, call_id: RowId) -> dict[str, Any]:
     """One call, with its unit's live position, remaining route and ETA while it drives."""
     return _service(platform).call(call_id)
 
 
 @router.post("/calls/{call_id}/cancel")
 def cancel_call(
-    caller: Operator, platform: PlatformDep, call_id: int, body: CancelIn | None = None
+    caller: Operator, platform: PlatformDep, call_id: RowId, body: CancelIn | None = None
 ) -> dict[str, Any]:
     """Cancel a call on the way (its unit turns back) or clear a scene early (the unit returns)."""
     reason = body.reason if body else None

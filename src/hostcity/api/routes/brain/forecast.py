@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from hostcity.api.deps import AnyUser, Operator, PlatformDep
+from hostcity.api.inputs import InputModel
 from hostcity.brain.forecast.service import ForecastService
 from hostcity.brain.forecast.setup import SERVICE
 
 router = APIRouter(tags=["brain: forecast"])
 
 
-class TrainBody(BaseModel):
+class TrainBody(InputModel):
     """Files to train on (paths on the server) and an optional budget."""
 
     data: str | None = None

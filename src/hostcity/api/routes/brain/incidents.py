@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from hostcity.api.deps import AnyUser, Operator, PlatformDep, SessionDep
+from hostcity.api.deps import AnyUser, Operator, PlatformDep, RowId, SessionDep
+from hostcity.api.inputs import InputModel
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.incidents.setup import SERVICE, TWIN_SERVICE
 from hostcity.core.errors import NotFoundError
@@ -21,13 +22,13 @@ def _service(platform: Platform) -> IncidentService:
     return service
 
 
-class WebhookIn(BaseModel):
+class WebhookIn(InputModel):
     """A URL to receive every new incident as a CAP 1.2 document."""
 
     url: str = Field(max_length=2000)
 
 
-class IncidentIn(BaseModel):
+class IncidentIn(InputModel):
     """An incident reported by an operator or another system."""
 
     edge_id: str = Field(min_length=1, max_length=200)
@@ -35,12 +36,12 @@ class IncidentIn(BaseModel):
     detector_id: str | None = Field(default=None, max_length=200)
     severity: str = "moderate"
     confidence: float = 1.0
-    lon: float | None = None
-    lat: float | None = None
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
     evidence: dict[str, Any] | None = None
 
 
-class ExerciseIn(BaseModel):
+class ExerciseIn(InputModel):
     """An exercise: stall a vehicle over a detector's loop of the live twin for a while."""
 
     detector: str = Field(min_length=1, max_length=200, description="a twin loop's id")
@@ -110,7 +111,7 @@ def add_webhook(
 
 @router.delete("/incidents/webhooks/{webhook_id}", status_code=204)
 def remove_webhook(
-    _caller: Operator, session: SessionDep, platform: PlatformDep, webhook_id: int
+    _caller: Operator, session: SessionDep, platform: PlatformDep, webhook_id: RowId
 ) -> Response:
     """Unregister a webhook."""
     _service(platform).remove_webhook(session, webhook_id)
@@ -145,7 +146,7 @@ def report_incident(
 
 @router.get("/incidents/{incident_id}")
 def get_incident(
-    _caller: AnyUser, session: SessionDep, platform: PlatformDep, incident_id: int
+    _caller: AnyUser, session: SessionDep, platform: PlatformDep, incident_id: RowId
 ) -> dict[str, Any]:
     """One incident with its evidence."""
     return _service(platform).get(session, incident_id).to_dict()
@@ -153,7 +154,7 @@ def get_incident(
 
 @router.get("/incidents/{incident_id}/cap.xml", response_class=Response)
 def incident_cap(
-    _caller: AnyUser, session: SessionDep, platform: PlatformDep, incident_id: int
+    _caller: AnyUser, session: SessionDep, platform: PlatformDep, incident_id: RowId
 ) -> Response:
     """The incident as a CAP 1.2 alert."""
     xml = _service(platform).cap_xml(session, incident_id)
@@ -166,7 +167,7 @@ def incident_cap(
 
 @router.post("/incidents/{incident_id}/{action}")
 def decide_incident(
-    caller: Operator, session: SessionDep, platform: PlatformDep, incident_id: int, action: str
+    caller: Operator, session: SessionDep, platform: PlatformDep, incident_id: RowId, action: str
 ) -> dict[str, Any]:
     """Confirm, dismiss or clear an incident (a dismissal makes its detector less sensitive)."""
     view = _service(platform).decide(session, incident_id, action, user_id=caller.user_id)

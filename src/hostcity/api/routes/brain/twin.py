@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
 
 from hostcity.api.deps import AnyUser, Operator, PlatformDep
+from hostcity.api.inputs import InputModel
 from hostcity.brain.twin.service import TwinService
 from hostcity.brain.twin.setup import SERVICE
 from hostcity.core.platform import Platform
@@ -34,7 +34,7 @@ def _service(platform: Platform) -> TwinService:
     return service
 
 
-class ControllerChoice(BaseModel):
+class ControllerChoice(InputModel):
     """The controller a junction should run."""
 
     controller: str

@@ -7,15 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hostcity.api.deps import AnyUser, Operator, PlatformDep, SessionDep
+from hostcity.api.inputs import InputModel
 from hostcity.replay.recordings import jobs, service
 
 router = APIRouter(tags=["replay: recordings"])
 
 
-class ImportBody(BaseModel):
+class ImportBody(InputModel):
     """A set to import from video files already on the server."""
 
     name: str = Field(description="unique set name")
@@ -28,7 +29,7 @@ class ImportBody(BaseModel):
     track_file: str | None = Field(default=None, description="truth.json of generated footage")
 
 
-class OffsetBody(BaseModel):
+class OffsetBody(InputModel):
     """A camera's offset set by hand."""
 
     offset_s: float = Field(description="shared-timeline time of the file's t=0, in seconds")

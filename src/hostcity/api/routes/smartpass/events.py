@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from hostcity.api.deps import AnyUser, Fan, PlatformDep, SessionDep
+from hostcity.api.deps import AnyUser, Fan, PlatformDep, RowId, SessionDep
+from hostcity.api.inputs import InputModel
 from hostcity.core.timeutil import utcnow
 from hostcity.smartpass.agenda_trips import suggest_trip
 from hostcity.smartpass.events import service
@@ -19,7 +20,7 @@ from hostcity.smartpass.events.travel import TravelModel
 router = APIRouter(tags=["smartpass: events"])
 
 
-class FollowIn(BaseModel):
+class FollowIn(InputModel):
     """What to follow: an athlete or event by id, or a team by NOC code."""
 
     kind: str = Field(description="athlete, noc or event")
@@ -63,7 +64,7 @@ def athletes(
 
 
 @router.get("/athletes/{athlete_id}")
-def athlete(athlete_id: int, session: SessionDep, _user: AnyUser) -> dict[str, Any]:
+def athlete(athlete_id: RowId, session: SessionDep, _user: AnyUser) -> dict[str, Any]:
     """One athlete and the events they are entered in."""
     return service.get_athlete(session, athlete_id)
 
@@ -85,13 +86,13 @@ def venues(
 
 
 @router.get("/venues/{venue_id}")
-def venue(venue_id: int, session: SessionDep, _user: AnyUser) -> dict[str, Any]:
+def venue(venue_id: RowId, session: SessionDep, _user: AnyUser) -> dict[str, Any]:
     """One venue."""
     return service.venue_dict(store.venue_row(session, venue_id))
 
 
 @router.get("/sessions/{session_id}")
-def schedule_session(session_id: int, session: SessionDep, _user: AnyUser) -> dict[str, Any]:
+def schedule_session(session_id: RowId, session: SessionDep, _user: AnyUser) -> dict[str, Any]:
     """One session, with UTC and venue-local times."""
     return service.get_session(session, session_id)
 

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from hostcity.api.deps import Fan, Operator, PlatformDep, SessionDep, require
+from hostcity.api.deps import Fan, Operator, PlatformDep, RowId, SessionDep, require
+from hostcity.api.inputs import InputModel
 from hostcity.core.auth import Principal, Role
 from hostcity.core.errors import ForbiddenError, InputError
 from hostcity.smartpass.faces import records
@@ -117,20 +118,20 @@ def list_holders(session: SessionDep, user: Fan) -> list[dict[str, Any]]:
 
 
 @router.get("/holders/{holder_id}")
-def get_holder(session: SessionDep, user: Fan, holder_id: int) -> dict[str, Any]:
+def get_holder(session: SessionDep, user: Fan, holder_id: RowId) -> dict[str, Any]:
     """One holder: name, consent, tickets and template count (never a template)."""
     return records.get_holder(session, holder_id=holder_id, actor=user)
 
 
 @router.delete("/holders/{holder_id}")
 def erase_holder(
-    platform: PlatformDep, session: SessionDep, user: Fan, holder_id: int
+    platform: PlatformDep, session: SessionDep, user: Fan, holder_id: RowId
 ) -> dict[str, Any]:
     """Erase a holder's face data at once (the holder who enrolled, or an operator)."""
     return service(platform).erase(session, holder_id=holder_id, actor=user)
 
 
-class TicketIn(BaseModel):
+class TicketIn(InputModel):
     """A ticket or accreditation to issue."""
 
     id: str = Field(min_length=1, max_length=100)
