@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from hostcity.brain.incidents.exercise import HISTORY, ExerciseBook
+from hostcity.brain.incidents.exercise import HISTORY, RESTARTED_NOTE, Exercise, ExerciseBook
 from hostcity.core.errors import ConflictError, InputError
 
 
@@ -61,12 +61,44 @@ def test_the_first_incident_at_the_detector_or_its_edge_after_the_stall_is_linke
     assert book.summary() == {"stalled": 2, "detected": 1, "mean_detected_after_s": 47}
 
 
-def test_the_twin_stopping_ends_active_exercises_and_old_ones_are_trimmed() -> None:
+def test_the_twin_stopping_ends_active_exercises_and_the_list_shows_the_newest() -> None:
     book = _book()
     for i in range(HISTORY + 5):
         book.update(book.start(f"d{i}", "l", "e", 1), state="over")
     book.start("live", "l", "e", 1)
-    assert len(book.all()) == HISTORY + 1  # finished ones beyond HISTORY are dropped
+    assert len(book.all()) == HISTORY + 1  # finished ones beyond HISTORY are not listed
     book.twin_stopped()
     assert book.sim_s is None and not book.active()
     assert book.all()[0].note == "the twin's run ended"
+
+
+class Journal:
+    def __init__(self) -> None:
+        self.kept: dict[int, Exercise] = {}
+
+    def save(self, exercise: Exercise) -> None:
+        self.kept[exercise.id] = exercise
+
+
+def test_the_journal_sees_every_change_and_a_new_book_goes_on_from_it() -> None:
+    journal = Journal()
+    book = ExerciseBook(journal)
+    book.sim_s = 100.0
+    done = book.start("d1", "e1_0", "e1", 5)
+    book.update(done, state="stalled", vehicle="v1", stalled_s=120.0)
+    book.sim_s = 150.0
+    book.note_incidents([Incident(7, "d1", "e1")])
+    book.update(done, state="over", released_s=420.0)
+    cut_short = book.start("d2", "e2_0", "e2", 5)
+    assert journal.kept[done.id].incident_id == 7
+    assert journal.kept[done.id].state == "over"
+    assert journal.kept[cut_short.id].state == "waiting"
+
+    # the server restarts: the journal's exercises come back
+    again = ExerciseBook(journal, list(journal.kept.values()))
+    assert again.exercise_of(7) == done.id  # its incident is still an exercise's
+    assert again.all()[0].state == "expired" and again.all()[0].note == RESTARTED_NOTE
+    assert journal.kept[cut_short.id].note == RESTARTED_NOTE
+    assert again.summary() == {"stalled": 1, "detected": 1, "mean_detected_after_s": 30}
+    again.sim_s = 10.0
+    assert again.start("d1", "e1_0", "e1", 5).id == cut_short.id + 1

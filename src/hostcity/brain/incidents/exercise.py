@@ -1,7 +1,9 @@
 """Detector exercises: an operator stalls a vehicle over a loop of the live twin and sees
 whether, and how fast, incident detection raises it.
 
-Pure bookkeeping; ``adapters/exercise_hook.py`` does the stalling in the running twin.
+Pure bookkeeping; ``adapters/exercise_hook.py`` does the stalling in the running twin and
+``adapters/exercise_store.py`` keeps every exercise in the database (a journal), so an exercise's
+incident is still known as one after a restart.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ WAIT_S = 600.0
 """Twin seconds an exercise waits for a vehicle to cross its loop before it gives up."""
 MAX_MINUTES = 30.0
 HISTORY = 20
-"""Finished exercises kept for the list."""
+"""Finished exercises the list shows (the journal keeps them all)."""
+RESTARTED_NOTE = "the server stopped during the exercise"
 
 
 class Located(Protocol):
@@ -84,13 +87,34 @@ class Exercise:
         }
 
 
-class ExerciseBook:
-    """The exercises of one server, shared by the API, the twin's hook and detection."""
+class ExerciseJournal(Protocol):
+    """Where exercises are kept beyond the server's memory."""
 
-    def __init__(self) -> None:
+    def save(self, exercise: Exercise) -> None:
+        """Store the exercise as it now stands (a new one, or a change)."""
+
+
+class ExerciseBook:
+    """The exercises of one server, shared by the API, the twin's hook and detection.
+
+    Args:
+        journal: Told of every new exercise and every change; None keeps them in memory only.
+        saved: Exercises kept from earlier runs. Those still active when the server stopped
+            are over: their stalled vehicle went with that run.
+    """
+
+    def __init__(
+        self, journal: ExerciseJournal | None = None, saved: Iterable[Exercise] = ()
+    ) -> None:
         self._lock = threading.Lock()
+        self._journal = journal
         self._items: dict[int, Exercise] = {}
-        self._next_id = 1
+        for kept in saved:
+            exercise = replace(kept, state="expired", note=RESTARTED_NOTE) if kept.active else kept
+            if exercise is not kept:
+                self._save(exercise)
+            self._items[exercise.id] = exercise
+        self._next_id = max(self._items, default=0) + 1
         self.sim_s: float | None = None
         """The running twin's simulated time, as its hook last saw it (None: no twin run)."""
         self.learning_left_s: float | None = None
@@ -132,7 +156,7 @@ class ExerciseBook:
             )
             self._next_id += 1
             self._items[exercise.id] = exercise
-            self._trim()
+            self._save(exercise)
             return exercise
 
     def summary(self) -> dict[str, Any]:
@@ -149,9 +173,11 @@ class ExerciseBook:
         }
 
     def all(self) -> list[Exercise]:
-        """Every kept exercise, newest first."""
+        """The active exercises and the newest ``HISTORY`` finished ones, newest first."""
         with self._lock:
-            return sorted(self._items.values(), key=lambda e: -e.id)
+            newest = sorted(self._items.values(), key=lambda e: -e.id)
+        shown = {e.id for e in [e for e in newest if not e.active][:HISTORY]}
+        return [e for e in newest if e.active or e.id in shown]
 
     def active(self) -> list[Exercise]:
         """The exercises waiting for a vehicle or holding one."""
@@ -164,6 +190,7 @@ class ExerciseBook:
             current = self._items.get(exercise.id, exercise)
             changed = replace(current, **changes)
             self._items[exercise.id] = changed
+            self._save(changed)
             return changed
 
     def note_incidents(self, incidents: Iterable[Located]) -> None:
@@ -180,11 +207,13 @@ class ExerciseBook:
                     )
                     if here:
                         after = None if self.sim_s is None else self.sim_s - exercise.stalled_s
-                        self._items[exercise.id] = replace(
+                        linked = replace(
                             exercise,
                             incident_id=incident.id,
                             detected_after_s=None if after is None else round(max(after, 0.0)),
                         )
+                        self._items[exercise.id] = linked
+                        self._save(linked)
                         break
 
     def exercise_of(self, incident_id: int) -> int | None:
@@ -199,11 +228,10 @@ class ExerciseBook:
             self.sim_s = None
             for key, exercise in list(self._items.items()):
                 if exercise.active:
-                    self._items[key] = replace(
-                        exercise, state="expired", note="the twin's run ended"
-                    )
+                    ended = replace(exercise, state="expired", note="the twin's run ended")
+                    self._items[key] = ended
+                    self._save(ended)
 
-    def _trim(self) -> None:
-        done = sorted((e.id for e in self._items.values() if not e.active), reverse=True)
-        for key in done[HISTORY:]:
-            del self._items[key]
+    def _save(self, exercise: Exercise) -> None:
+        if self._journal is not None:
+            self._journal.save(exercise)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hostcity.brain.incidents.adapters.delivery import WebhookDispatcher
+from hostcity.brain.incidents.adapters.exercise_store import ExerciseStore
 from hostcity.brain.incidents.adapters.tables import DampingRow, IncidentRow, WebhookRow
 from hostcity.brain.incidents.atom import FeedEntry, atom_index
 from hostcity.brain.incidents.cap import CapIncident, cap_alert_xml
@@ -126,7 +127,8 @@ class IncidentService:
         self.session_factory = session_factory
         self.dispatcher = dispatcher
         self.sender = sender
-        self.exercises = ExerciseBook()
+        store = ExerciseStore(session_factory)
+        self.exercises = ExerciseBook(store, store.load())
 
     # incidents -----------------------------------------------------------------------------
 

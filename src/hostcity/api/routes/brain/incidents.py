@@ -50,7 +50,9 @@ class ExerciseIn(InputModel):
 
 @router.get("/incidents/exercises")
 def list_exercises(_caller: AnyUser, platform: PlatformDep) -> dict[str, Any]:
-    """Exercises, newest first, with the incident each one raised and how fast.
+    """Exercises, newest first (those on and the last 20 over), with the incident each one
+    raised and how fast. Exercises are kept in the database; one on when the server stopped is
+    listed as expired.
 
     ``detection_learning_s``: simulated seconds live detection still learns normal traffic
     before it raises anything (0: detecting; null: no reading has come yet). ``summary``:

@@ -1,4 +1,4 @@
-"""Incident tables: incidents, registered webhooks, and per-detector feedback damping."""
+"""Incident tables: incidents, registered webhooks, per-detector feedback damping, exercises."""
 
 from __future__ import annotations
 
@@ -54,3 +54,24 @@ class DampingRow(Base):
     detector_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     damping: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExerciseRow(Base):
+    """One detector exercise, kept so its incident stays an exercise after a restart."""
+
+    __tablename__ = "incident_exercises"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    detector_id: Mapped[str] = mapped_column(String(200))
+    lane_id: Mapped[str] = mapped_column(String(200))
+    edge_id: Mapped[str] = mapped_column(String(200))
+    duration_s: Mapped[float] = mapped_column(Float)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(20))
+    requested_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    vehicle: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    stalled_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    released_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    incident_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    detected_after_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
