@@ -106,6 +106,8 @@ def test_twin_run_simulates_headless_and_stores_readings(
     "args",
     [
         pytest.param(["--sim-s", "0"], id="zero-duration"),
+        pytest.param(["--sim-s", "nan"], id="duration-not-a-number"),
+        pytest.param(["--speed", "inf"], id="speed-not-finite"),
         pytest.param(["--backend", "carrier-pigeon"], id="unknown-backend"),
     ],
 )

@@ -140,6 +140,10 @@ def test_ticket_audit_and_erase_commands(
     assert code == 0 and json.loads(out) == {"decisions": []}
     code, out = _run(settings, capsys, "pass", "erase", "42")
     assert code == 1 and "no face holder 42" in out
+    code, out = _run(settings, capsys, "pass", "audit", "--limit", str(10**21))
+    assert code == 2 and "unexpected" not in out  # a usage error, not an overflow
+    code, out = _run(settings, capsys, "pass", "erase", str(10**21))
+    assert code == 2 and "unexpected" not in out
 
 
 def test_demo_seeder_issues_tickets_once(settings: Settings) -> None:

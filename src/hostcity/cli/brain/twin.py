@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -101,8 +102,9 @@ def register(app: typer.Typer) -> None:
         from hostcity.brain.twin.worker import TwinWorker
 
         sumo_backend(backend)
-        if sim_s <= 0:
-            raise InputError(f"--sim-s must be > 0, got {sim_s}")
+        for flag, value in (("--sim-s", sim_s), ("--speed", speed)):
+            if not (math.isfinite(value) and value > 0):
+                raise InputError(f"{flag} must be a number above 0, got {value}")
         platform = state(ctx).platform()
         settings = platform.settings
         service = _service(ctx)

@@ -94,7 +94,7 @@ def ticket(
 def audit(
     ctx: typer.Context,
     venue: str | None = typer.Option(None, "--venue", help="only this venue"),
-    limit: int = typer.Option(20, help="how many decisions"),
+    limit: int = typer.Option(20, min=1, max=1000, help="how many decisions"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Show the latest gate decisions (no images are ever logged)."""
