@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import typer
 
 from hostcity.cli.context import print_json, state
+from hostcity.cli.progress import progress_bar
 from hostcity.core.auth import create_user, parse_role
 from hostcity.core.db import check_connection, create_db_engine, session_scope
 from hostcity.core.jobs import get_job
@@ -30,6 +34,34 @@ def db_upgrade(ctx: typer.Context) -> None:
     finally:
         engine.dispose()
     typer.echo(f"database ({settings.database_kind}) is up to date; heads: {heads}")
+
+
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    dest: Path = typer.Argument(..., help="the file to write, e.g. backups/hostcity-0601.db"),
+    force: bool = typer.Option(False, "--force", help="replace DEST if it exists"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Copy the SQLite database to DEST, consistently, even while the server runs.
+
+    The database only: media (recordings, clips, models) are plain files under the data
+    directory's media/ folder. PostgreSQL is backed up with pg_dump. To restore, stop the
+    server and put the copy in the database's place.
+    """
+    from hostcity.core.backup import backup_database
+
+    settings = state(ctx).settings()
+    with progress_bar("backup", enabled=not as_json and sys.stderr.isatty()) as report:
+        done = backup_database(settings.resolved_database_url, dest, force=force, progress=report)
+    if as_json:
+        print_json(done.to_dict())
+        return
+    heads = ", ".join(done.revisions) or "none"
+    typer.echo(
+        f"backed up {done.tables} tables ({done.size_bytes / 1e6:.1f} MB) to {done.path}; "
+        f"integrity ok; migrations: {heads}"
+    )
 
 
 @users_app.command("create")
