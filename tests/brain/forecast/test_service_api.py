@@ -154,7 +154,7 @@ def test_training_job_with_bad_data_fails_with_the_reason(
     job_id = platform.jobs.submit(JOB_KIND, {"data": str(bad), "graph": str(graph)})
     view = platform.jobs.wait(job_id, timeout_s=30)
     assert view.status.value == "failed"
-    assert view.error is not None and "not a readable .npz" in view.error
+    assert view.error is not None and "is not an .npz archive" in view.error
 
 
 def test_train_route_queues_a_job_for_operators_only(

@@ -13,6 +13,7 @@ import typer
 from hostcity.cli.context import print_json, state
 from hostcity.cli.progress import progress_bar
 from hostcity.core.errors import InputError
+from hostcity.core.textfiles import read_utf8
 
 
 def _service(ctx: typer.Context) -> Any:
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Store a batch of NGSI-LD TrafficFlowObserved entities, as a sensor would post it."""
         try:
-            payload = json.loads(file.read_text())
+            payload = json.loads(read_utf8(file, "observations file"))
         except OSError as exc:
             raise InputError(f"cannot read {file}: {exc.strerror}") from exc
         except json.JSONDecodeError as exc:

@@ -13,6 +13,7 @@ from hostcity.cli.context import print_json, state
 from hostcity.cli.progress import progress_bar
 from hostcity.core.db import session_scope
 from hostcity.core.errors import InputError
+from hostcity.core.textfiles import read_utf8
 from hostcity.replay.clips.adapters.ffmpeg import atomic_output
 from hostcity.replay.clips.service import SERVICE_NAME, ClipsService
 from hostcity.replay.clips.spec import ClipSpec
@@ -88,7 +89,7 @@ def _load_spec_file(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_utf8(path, "clip spec"))
     except (OSError, json.JSONDecodeError) as exc:
         raise InputError(
             f"cannot read clip spec {path}: {exc}", hint="pass a JSON file with the spec fields"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hostcity.core.errors import InputError, ValidationFailed
+from hostcity.core.textfiles import read_utf8
 
 AREA_KINDS = ("stand", "concourse", "stairs", "exit")
 SPECIFIC_FLOW_PPMS = 1.3  # persons per metre of width per second, a standard design value
@@ -125,7 +126,7 @@ def load_venue(path: Path) -> Venue:
         ValidationFailed: naming the field at fault, or the areas no exit can be reached from.
     """
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(read_utf8(path, "venue file"))
     except OSError as exc:
         raise InputError(f"cannot read venue file {path}: {exc.strerror}") from exc
     except json.JSONDecodeError as exc:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hostcity.core.errors import InputError
+from hostcity.core.textfiles import read_utf8
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def read_pairs(path: Path) -> list[Pair]:
     """
     if not path.is_file():
         raise InputError(f"pairs file {path} does not exist", hint="pass the path of pairs.txt")
-    return parse_pairs(path.read_text(encoding="utf-8"))
+    return parse_pairs(read_utf8(path, "pairs file"))
 
 
 def identity_of(relative_path: str) -> str:

@@ -26,6 +26,11 @@ def load_npz(path: Path, *, start: datetime) -> Series:
     """
     if not path.is_file():
         raise ForecastDataError(f"no data file at {path}", hint="pass the path of an .npz file")
+    if not zipfile.is_zipfile(path):
+        raise ForecastDataError(
+            f"{path} is not an .npz archive",
+            hint="save the array with numpy.savez(path, data=values)",
+        )
     try:
         with np.load(path, allow_pickle=False) as archive:
             if "data" not in archive.files:

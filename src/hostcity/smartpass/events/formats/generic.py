@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hostcity.core.errors import ValidationFailed
+from hostcity.core.textfiles import read_utf8
 from hostcity.smartpass.events.formats.common import check_span, unique_by_key, unmatched_entries
 from hostcity.smartpass.events.formats.rows import (
     Row,
@@ -75,7 +76,7 @@ def load(path: Path, *, anchor: date | None = None) -> EventBundle:
 
 def _manifest(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_utf8(path, "event file"))
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
             f"{MANIFEST} is not valid JSON: {exc.msg} at line {exc.lineno}",
