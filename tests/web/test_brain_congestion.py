@@ -62,9 +62,14 @@ def test_congestion_layer_turns_on_with_legend_and_the_served_forecasts(
     )
     shown = re.search(r"(\d+) on this map", state)
     assert shown is not None and int(shown.group(1)) == markers, state
-    if markers:
-        title = page.locator("#congestion-layer circle.congestion-marker title").first
-        assert (title.text_content() or "").startswith("congestion expected in ")
+    kinds = (
+        ("circle.congestion-marker:not(.congestion-possible)", "congestion expected in "),
+        ("circle.congestion-possible", "congestion possible in "),  # a dashed ring
+    )
+    for selector, words in kinds:
+        found = page.locator(f"#congestion-layer {selector} title")
+        if found.count():
+            assert (found.first.text_content() or "").startswith(words)
 
     page.uncheck("#congestion-toggle")
     page.wait_for_selector("#congestion-controls[data-state='off']")

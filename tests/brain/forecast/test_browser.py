@@ -162,3 +162,39 @@ def test_layer_and_tab_say_forecasts_are_being_prepared_then_show_them(
         page.check("#congestion-toggle")
         page.wait_for_selector("#congestion-controls[data-state='on']")
         assert page.locator("#congestion-layer circle.congestion-marker").count() == 5
+
+
+def test_possible_congestion_is_a_dashed_ring_on_the_map(
+    browser: Any, platform: Platform, congestion_server: tuple[str, dict[str, str]]
+) -> None:
+    url, tokens = congestion_server
+    service: ForecastService = platform.service(SERVICE)
+    bundle = service.bundle()
+    col = bundle.sensor_ids.index("3")
+    steps = service.forecast("3")["forecast"]
+    lowest, edge = min(s["speed"] for s in steps), min(s["speed_low"] for s in steps)
+    bundle.congestion_speed[col] = (lowest + edge) / 2  # only the band's low edge goes below
+    bundle.congestion_flow[col] = 0.0
+    with screenshot_page(browser, "brain-congestion-possible.png", (1400, 900)) as page:
+        page.goto(f"{url}/#login={tokens['fan']}")
+        page.wait_for_selector("#who-name")
+        page.goto(f"{url}/#/brain/live")
+        page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")
+        page.check("#congestion-toggle")
+        page.wait_for_selector("#congestion-controls[data-state='on']")
+        assert "5 of 6 detector(s) expect congestion within 60 min (1 more possible)" in (
+            page.inner_text("#congestion-state")
+        )
+        ring = page.locator("#congestion-layer circle.congestion-possible")
+        assert ring.count() == 0  # possibilities are shown on request
+        assert "4 on this map" in page.inner_text("#congestion-state")
+        page.check("#congestion-possible-toggle")
+        page.wait_for_selector("#congestion-layer circle.congestion-possible")
+        assert "5 on this map" in page.inner_text("#congestion-state")
+        assert ring.count() == 1
+        assert ring.get_attribute("data-detector") == "3"
+        assert ring.get_attribute("fill") == "none"
+        title = ring.locator("title").text_content() or ""
+        assert title.startswith(f"congestion possible in {ring.get_attribute('data-minutes')} min")
+        # no road highlight for a possibility: the four expected ones on the map keep theirs
+        assert page.locator("#congestion-layer polyline.congestion-edge").count() == 4

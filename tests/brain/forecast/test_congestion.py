@@ -232,3 +232,43 @@ def test_training_thresholds_are_the_free_speed_share_and_the_heavy_flow() -> No
     assert measured.flow_veh == pytest.approx(np.quantile(np.arange(1, 100), 0.95))
     assert measured.busy_flow_veh == pytest.approx(measured.flow_veh / 2)
     assert (silent.speed_kmh, silent.flow_veh) == (0.0, 0.0)  # never measured: no threshold
+
+
+def test_the_band_edge_flags_possible_congestion_where_the_forecast_does_not() -> None:
+    from hostcity.brain.forecast.congestion import congested_edge, outlook_with_band
+
+    limits = Thresholds.from_history(30.0, 100.0)
+    forecast = _forecast([80.0] * 12, [40.0] * 6 + [34.0] * 6)  # busy, slowing, not congested
+    band = np.zeros((12, 2, 2))
+    band[..., 0], band[..., 1] = -5.0, 5.0  # truth - forecast: 10th and 90th percentiles
+    edge = congested_edge(forecast, band, NAMES)
+    assert edge[0].tolist() == [85.0, 35.0]  # flow up, speed down: the congested side
+    found = outlook_with_band(forecast, band, NAMES, limits)
+    assert found is not None
+    assert (found.likelihood, found.minutes_ahead, found.expected) == ("possible", 35, 29.0)
+    assert found.to_dict()["likelihood"] == "possible"
+    slow = _forecast([80.0] * 12, [25.0] * 12)
+    crossing = outlook_with_band(slow, band, NAMES, limits)
+    assert crossing is not None and crossing.likelihood == "expected"
+    assert outlook_with_band(forecast, band * 0, NAMES, limits) is None  # no width, no doubt
+    leaning = band.copy()
+    leaning[..., 0] = 2.0  # a band above the forecast never makes it look slower
+    assert congested_edge(forecast, leaning, NAMES)[..., 1].tolist() == forecast[..., 1].tolist()
+
+
+def test_congestion_skill_scores_the_possible_flags_too() -> None:
+    from hostcity.brain.forecast.congestion import congestion_skill
+
+    limits = [Thresholds.from_history(30.0, 12.0)]
+    forecast = np.empty((2, 12, 1, 2))
+    truth = np.empty_like(forecast)
+    forecast[0, :, 0], truth[0, :, 0] = (20.0, 33.0), (20.0, 20.0)  # near: possible, and came
+    forecast[1, :, 0], truth[1, :, 0] = (20.0, 33.0), (20.0, 60.0)  # near: possible, did not
+    band = np.zeros((12, 1, 2, 2))
+    band[..., 1, 0] = -5.0
+    skill = congestion_skill(forecast, truth, NAMES, limits, band)
+    assert (skill["congestion_flags"], skill["congestion_events"]) == (0.0, 1.0)
+    assert skill["congestion_recall"] == 0.0
+    assert skill["congestion_or_possible_flags"] == 2.0
+    assert skill["congestion_or_possible_precision"] == 0.5
+    assert skill["congestion_or_possible_recall"] == 1.0

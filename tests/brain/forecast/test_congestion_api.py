@@ -92,3 +92,32 @@ def test_without_a_model_is_404_saying_how_to_train(
 
 def test_needs_a_login(client: TestClient) -> None:
     assert client.get(URL).status_code == 401
+
+
+def test_congestion_only_the_band_reaches_is_listed_as_possible(
+    client: TestClient, tokens: dict[str, str], trained: ForecastService
+) -> None:
+    bundle = trained.bundle()
+    col = bundle.sensor_ids.index("3")
+    steps = trained.forecast("3")["forecast"]
+    lowest, edge = min(s["speed"] for s in steps), min(s["speed_low"] for s in steps)
+    assert edge < lowest  # the band reaches below the forecast
+    # a threshold the forecast stays above and its band's low edge goes below (every step busy)
+    bundle.congestion_speed[col] = (lowest + edge) / 2
+    bundle.congestion_flow[col] = 0.0
+    first = next(s["minutes_ahead"] for s in steps if s["speed_low"] < bundle.congestion_speed[col])
+    response = client.get(URL, headers=auth(tokens["fan"]))
+    listed = {c["detector"]: c for c in response.json()["congestion"]}
+    assert listed["3"]["likelihood"] == "possible"
+    assert listed["3"]["minutes_ahead"] == first
+    assert all(c["likelihood"] == "expected" for d, c in listed.items() if d != "3")
+    assert response.json()["congestion"][-1]["detector"] == "3"  # expected ones come first
+    one = client.get("/api/brain/forecasts", params={"detector": "3"}, headers=auth(tokens["fan"]))
+    assert (one.json()["congestion_in_min"], one.json()["congestion_possible_in_min"]) == (
+        None,
+        first,
+    )
+    overview = client.get("/api/brain/forecasts", headers=auth(tokens["fan"])).json()
+    assert {"detector": "3", "congestion_in_min": first, "likelihood": "possible"} in overview[
+        "congestion"
+    ]

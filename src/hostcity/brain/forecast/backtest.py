@@ -230,16 +230,17 @@ def _fit_and_score(
         extra[f"{prepared.target_names[1]}_mae"] = score(pred[..., 1], y[..., prepared.targets[1]])[
             "mae"
         ]
+    band = residual_band(prepared, forecaster)
     if {FLOW, SPEED} <= set(prepared.target_names):  # where the live map would flag congestion
         truth = y[..., list(prepared.targets)]
-        extra.update(congestion_skill(pred, truth, prepared.target_names, thresholds))
+        extra.update(congestion_skill(pred, truth, prepared.target_names, thresholds, band))
     model_score = ModelScore(
         name=forecaster.name,
         train_seconds=round(seconds, 2),
         extra=extra,
         **{k: round(v, 4) for k, v in figures.items()},
     )
-    return FittedModel(forecaster, model_score, residual_band(prepared, forecaster), baseline)
+    return FittedModel(forecaster, model_score, band, baseline)
 
 
 def residual_band(prepared: Prepared, forecaster: Forecaster) -> FloatArray:

@@ -1,11 +1,17 @@
-"""When congestion is expected: the first forecast step past a detector's threshold, and where."""
+"""When congestion is expected or possible: the first forecast step past a detector's threshold,
+and where.
+
+*Expected* means the forecast itself crosses the threshold. *Possible* means only the congested
+edge of its uncertainty band does (speed at the band's low end, flow at its high end: about a one
+in ten chance, as the band is the 10th-90th percentile of validation errors).
+"""
 
 from __future__ import annotations
 
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -25,6 +31,8 @@ BUSY_FLOW_SHARE = 0.5
 near stop lines, where the few cars of a quiet night are slow too (on two recorded demo days,
 this keeps night-time alarms to a few loops while the peaks still show)."""
 UNITS = {SPEED: "km/h", FLOW: "veh/5 min"}
+EXPECTED = "expected"
+POSSIBLE = "possible"
 
 
 @dataclass(frozen=True)
@@ -55,9 +63,11 @@ class Outlook:
         minutes_ahead: Minutes from the forecast's issue time to the first congested step.
         severity: 'heavy', or 'severe' when the worst step is far past the threshold.
         feature: The forecast feature that crosses ('speed', or 'flow' without speed).
-        expected: Forecast value at the first congested step.
-        worst: Most congested forecast value within the horizon.
+        expected: Forecast value at the first congested step (for a 'possible' outlook, the
+            band's congested edge there).
+        worst: Most congested forecast value within the horizon (likewise).
         threshold: The detector's threshold for ``feature``.
+        likelihood: 'expected' (the forecast crosses) or 'possible' (only its band's edge does).
     """
 
     minutes_ahead: int
@@ -66,6 +76,7 @@ class Outlook:
     expected: float
     worst: float
     threshold: float
+    likelihood: str = EXPECTED
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict with rounded values and the unit."""
@@ -136,6 +147,42 @@ def outlook(
     return None
 
 
+def congested_edge(
+    forecast: FloatArray, band: FloatArray, target_names: Sequence[str]
+) -> FloatArray:
+    """The forecast moved to the congested edge of its band: speed down to the band's low end,
+    flow (and anything else) up to its high end.
+
+    Args:
+        forecast: Forecasts (..., targets).
+        band: Residual quantiles (truth - forecast) broadcastable to (..., targets, 2): the low
+            and the high end.
+        target_names: Name of each target column.
+    """
+    edge = np.array(forecast, dtype=np.float64, copy=True)
+    for k, name in enumerate(target_names):
+        if name == SPEED:
+            edge[..., k] += np.minimum(band[..., k, 0], 0.0)
+        else:
+            edge[..., k] += np.maximum(band[..., k, 1], 0.0)
+    return edge
+
+
+def outlook_with_band(
+    forecast: FloatArray,
+    band: FloatArray,
+    target_names: Sequence[str],
+    thresholds: Thresholds,
+) -> Outlook | None:
+    """The expected outlook of ``forecast`` (steps, targets), else the possible one of its
+    band's congested edge (``band``: (steps, targets, 2)), else None."""
+    found = outlook(forecast, target_names, thresholds)
+    if found is not None:
+        return found
+    edge = outlook(congested_edge(forecast, band, target_names), target_names, thresholds)
+    return None if edge is None else replace(edge, likelihood=POSSIBLE)
+
+
 def training_thresholds(values: FloatArray, feature_names: Sequence[str]) -> list[Thresholds]:
     """Each detector's thresholds from its training part (T, N, F): congested under 0.6 of its
     free speed (the 90th percentile measured), heavy above its 95th percentile flow."""
@@ -165,6 +212,7 @@ def congestion_skill(
     truth: FloatArray,
     target_names: Sequence[str],
     thresholds: Sequence[Thresholds],
+    band: FloatArray | None = None,
 ) -> dict[str, float]:
     """How well forecasts say where congestion comes within the hour, over all windows.
 
@@ -173,28 +221,54 @@ def congestion_skill(
         truth: What was measured, the same shape; a speed of 0 (no vehicle) is no reading.
         target_names: Name of each target column.
         thresholds: Per detector.
+        band: Residual quantiles (steps, N, targets, 2); with it, the flags of the layer that
+            also shows possible congestion are scored too.
 
     Returns:
         ``congestion_flags`` (window-detector pairs flagged), ``congestion_events`` (pairs that
         were congested within the hour), and, where defined, ``congestion_precision`` (flags
-        that came true) and ``congestion_recall`` (events flagged beforehand).
+        that came true) and ``congestion_recall`` (events flagged beforehand). With ``band``,
+        ``congestion_or_possible_flags``, ``_precision`` and ``_recall``, for the flags of
+        expected or possible congestion.
     """
     measured = truth.copy()
     if SPEED in target_names:
         speed = measured[..., list(target_names).index(SPEED)]
         speed[speed <= 0] = np.nan
+    came = np.zeros(forecast.shape[:1] + forecast.shape[2:3], dtype=bool)  # (windows, N)
+    for window, (sensor, limits) in itertools.product(
+        range(forecast.shape[0]), enumerate(thresholds)
+    ):
+        found = outlook(measured[window, :, sensor], target_names, limits)
+        came[window, sensor] = found is not None
+    skill = _flag_skill("congestion_", forecast, came, target_names, thresholds)
+    if band is not None:
+        wider = congested_edge(forecast, band[None], target_names)
+        wide = _flag_skill("congestion_or_possible_", wider, came, target_names, thresholds)
+        del wide["congestion_or_possible_events"]  # the same events
+        skill.update(wide)
+    return skill
+
+
+def _flag_skill(
+    prefix: str,
+    forecast: FloatArray,
+    came: np.ndarray,
+    target_names: Sequence[str],
+    thresholds: Sequence[Thresholds],
+) -> dict[str, float]:
     flags = events = hits = 0
     for window, (sensor, limits) in itertools.product(
         range(forecast.shape[0]), enumerate(thresholds)
     ):
         flagged = outlook(forecast[window, :, sensor], target_names, limits) is not None
-        came = outlook(measured[window, :, sensor], target_names, limits) is not None
-        flags, events, hits = flags + flagged, events + came, hits + (flagged and came)
-    skill = {"congestion_flags": float(flags), "congestion_events": float(events)}
+        event = bool(came[window, sensor])
+        flags, events, hits = flags + flagged, events + event, hits + (flagged and event)
+    skill = {f"{prefix}flags": float(flags), f"{prefix}events": float(events)}
     if flags:
-        skill["congestion_precision"] = round(hits / flags, 4)
+        skill[f"{prefix}precision"] = round(hits / flags, 4)
     if events:
-        skill["congestion_recall"] = round(hits / events, 4)
+        skill[f"{prefix}recall"] = round(hits / events, 4)
     return skill
 
 

@@ -12,7 +12,15 @@ import numpy as np
 
 from hostcity.brain.forecast.adapters import model_store
 from hostcity.brain.forecast.bundle import ModelBundle
-from hostcity.brain.forecast.congestion import HORIZON_MIN, Outlook, Place, Thresholds, outlook
+from hostcity.brain.forecast.congestion import (
+    EXPECTED,
+    HORIZON_MIN,
+    POSSIBLE,
+    Outlook,
+    Place,
+    Thresholds,
+    outlook_with_band,
+)
 from hostcity.brain.forecast.errors import UnknownDetectorError
 from hostcity.brain.forecast.history import ObservationHistory, RecentWindow, recent_window
 from hostcity.brain.forecast.protocol import IN_STEPS, OUT_STEPS
@@ -126,9 +134,7 @@ class ForecastService:
             )
         col = ids.index(detector)
         window, pred, source = self._predict(bundle)
-        band = bundle.bands[bundle.chosen]
-        if band.ndim == 4:  # per detector; bundles saved before 2026-11-27 share one band
-            band = band[:, col]
+        band = _band(bundle, col)
         names = bundle.target_names
         history = []
         for t in range(window.values.shape[0]):
@@ -164,32 +170,36 @@ class ForecastService:
             "inputs_observed": inputs_observed,
             "inputs_needed": IN_STEPS,
             "forecast": steps,
-            "congestion_in_min": _congestion_in(bundle, window, pred, col),
+            "congestion_in_min": _congestion_in(bundle, window, pred, col, EXPECTED),
+            "congestion_possible_in_min": _congestion_in(bundle, window, pred, col, POSSIBLE),
         }
 
     def overview(self) -> dict[str, Any]:
-        """Every detector with the minutes until congestion is expected (None: not this hour)."""
+        """Every detector, and those where congestion is expected or possible this hour: the
+        minutes until then, expected ones first."""
         bundle = self.bundle()
         window, pred, source = self._predict(bundle)
-        detectors = [
-            {"detector": d, "congestion_in_min": _congestion_in(bundle, window, pred, i)}
-            for i, d in enumerate(bundle.sensor_ids)
-        ]
+        found = [(d, _outlook(bundle, window, pred, i)) for i, d in enumerate(bundle.sensor_ids)]
         soon = sorted(
-            (d for d in detectors if d["congestion_in_min"] is not None),
-            key=lambda d: (d["congestion_in_min"], d["detector"]),
+            (
+                {"detector": d, "congestion_in_min": o.minutes_ahead, "likelihood": o.likelihood}
+                for d, o in found
+                if o is not None
+            ),
+            key=lambda d: (d["likelihood"] != EXPECTED, d["congestion_in_min"], d["detector"]),
         )
         return {
             "model": self.model_info(bundle),
             "source": source,
-            "detectors": [d["detector"] for d in detectors],
+            "detectors": [d for d, _ in found],
             "congestion": soon,
         }
 
     def congestion(
         self, places: Mapping[str, Place], *, detector: str | None = None
     ) -> dict[str, Any]:
-        """Where congestion is expected within the hour, soonest first, with map places.
+        """Where congestion is expected or possible within the hour, with map places: expected
+        first, each soonest first.
 
         Args:
             places: Map place of each detector the map knows (others get null coordinates).
@@ -216,7 +226,7 @@ class ForecastService:
             if expected is not None:
                 place = places.get(name, Place())
                 found.append({"detector": name, **place.to_dict(), **expected.to_dict()})
-        found.sort(key=lambda d: (d["minutes_ahead"], d["detector"]))
+        found.sort(key=lambda d: (d["likelihood"] != EXPECTED, d["minutes_ahead"], d["detector"]))
         return {
             "model": self.model_info(bundle),
             "source": source,
@@ -238,22 +248,30 @@ def _reading(feature: str, value: float) -> float | None:
     return None if feature == SPEED and value == 0 else round(float(value), 2)
 
 
+def _band(bundle: ModelBundle, col: int) -> FloatArray:
+    """The served model's band at detector ``col``, (12, targets, 2)."""
+    band = bundle.bands[bundle.chosen]
+    # per detector; bundles saved before 2026-11-27 share one band
+    return band[:, col] if band.ndim == 4 else band
+
+
 def _outlook(
     bundle: ModelBundle, window: RecentWindow, pred: FloatArray, col: int
 ) -> Outlook | None:
-    """Congestion expected at detector ``col`` within the hour, from its training thresholds;
-    None without a recent reading of it (the forecast has nothing to go on)."""
+    """Congestion expected (else possible) at detector ``col`` within the hour, from its
+    training thresholds; None without a recent reading of it (the forecast has nothing to go
+    on)."""
     if not _inputs_observed(window, col):
         return None
     thresholds = Thresholds.from_history(
         float(bundle.congestion_speed[col]), float(bundle.congestion_flow[col])
     )
-    return outlook(pred[:, col, :], bundle.target_names, thresholds)
+    return outlook_with_band(pred[:, col, :], _band(bundle, col), bundle.target_names, thresholds)
 
 
 def _congestion_in(
-    bundle: ModelBundle, window: RecentWindow, pred: FloatArray, col: int
+    bundle: ModelBundle, window: RecentWindow, pred: FloatArray, col: int, likelihood: str
 ) -> int | None:
-    """Minutes until the forecast first crosses the detector's congestion threshold."""
+    """Minutes until congestion of that likelihood first comes at the detector, or None."""
     found = _outlook(bundle, window, pred, col)
-    return None if found is None else found.minutes_ahead
+    return found.minutes_ahead if found is not None and found.likelihood == likelihood else None

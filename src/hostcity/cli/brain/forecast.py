@@ -21,7 +21,11 @@ def _table(models: list[dict[str, Any]]) -> list[str]:
     skill = any("congestion_flags" in m for m in models)  # data with flow and speed
     lines = [
         f"{'model':<20}{'MAE':>8}{'RMSE':>8}{'MAPE%':>8}{'@3':>8}{'@6':>8}{'@12':>8}{'train s':>9}"
-        + (f"{'flags':>8}{'right%':>8}{'caught%':>8}" if skill else "")
+        + (
+            f"{'flags':>8}{'right%':>8}{'caught%':>8}{'+poss':>8}{'right%':>8}{'caught%':>8}"
+            if skill
+            else ""
+        )
     ]
     for m in models:
         lines.append(
@@ -32,7 +36,8 @@ def _table(models: list[dict[str, Any]]) -> list[str]:
     if skill:
         lines.append(
             "flags: congestion flagged within the hour (window x detector); right%: flags that "
-            "came true; caught%: congestion that came and was flagged"
+            "came true; caught%: congestion that came and was flagged; +poss: the same with the "
+            "possible congestion (the band's edge) flagged too"
         )
     return lines
 
@@ -41,8 +46,11 @@ def _skill(model: dict[str, Any]) -> str:
     def share(key: str) -> str:
         return f"{100 * model[key]:>8.1f}" if key in model else f"{'-':>8}"
 
-    flags = f"{model.get('congestion_flags', 0):>8.0f}"
-    return flags + share("congestion_precision") + share("congestion_recall")
+    parts = []
+    for prefix in ("congestion_", "congestion_or_possible_"):
+        parts.append(f"{model.get(prefix + 'flags', 0):>8.0f}")
+        parts += [share(prefix + "precision"), share(prefix + "recall")]
+    return "".join(parts)
 
 
 @forecast_app.command("backtest")
@@ -207,6 +215,11 @@ def show_command(
         typer.echo(f"  +{step['minutes_ahead']:>2} min  {values}")
     if body["congestion_in_min"] is not None:
         typer.echo(f"congestion expected in {body['congestion_in_min']} minutes")
+    elif body["congestion_possible_in_min"] is not None:
+        typer.echo(
+            f"congestion possible in {body['congestion_possible_in_min']} minutes "
+            "(the band's edge crosses the threshold; the forecast itself does not)"
+        )
 
 
 def _service(ctx: typer.Context) -> Any:

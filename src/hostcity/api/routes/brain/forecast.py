@@ -39,7 +39,9 @@ def get_forecasts(
 ) -> dict[str, Any]:
     """The next 12 five-minute steps of flow (and speed) with an uncertainty band.
 
-    Without ``detector``: every detector id and where congestion is expected this hour.
+    Without ``detector``: every detector id and where congestion is expected or possible
+    this hour (``likelihood``). With it: ``congestion_in_min`` when the forecast crosses the
+    detector's threshold, ``congestion_possible_in_min`` when only its band's edge does.
     """
     service = _service(platform)
     if detector is None:
@@ -53,10 +55,13 @@ def get_congestion(
     _user: AnyUser,
     detector: str | None = Query(None, description="one detector id; omit for every detector"),
 ) -> dict[str, Any]:
-    """Where congestion is expected within the hour, soonest first, placed on the live map.
+    """Where congestion is expected or possible within the hour, placed on the live map:
+    expected first, each soonest first.
 
     Each entry: detector, edge, lane, x/y (network metres, as the map draws) or lon/lat,
-    minutes_ahead, severity, and the expected value with its unit and threshold.
+    minutes_ahead, severity, ``likelihood`` ('expected': the forecast crosses the detector's
+    threshold; 'possible': only the congested edge of its 10-90% band does, about one chance
+    in ten), and the value with its unit and threshold.
     """
     from hostcity.brain.forecast.congestion import detector_places
     from hostcity.brain.twin.service import TwinService

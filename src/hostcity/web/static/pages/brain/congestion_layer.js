@@ -26,9 +26,17 @@ function clock(iso) {
   return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
 }
 
+export function isPossible(c) {
+  return c.likelihood === "possible";
+}
+
 export function tooltip(c) {
   const value = `${Number(c.expected).toFixed(1)} ${c.unit}`;
   const limit = `${c.feature === "speed" ? "below" : "above"} ${Number(c.threshold).toFixed(1)}`;
+  if (isPossible(c)) {
+    return `congestion possible in ${c.minutes_ahead} min · ${c.detector}: the band's edge ` +
+      `reaches ${c.feature} ${value}, ${limit} (the forecast itself stays clear)`;
+  }
   return `congestion expected in ${c.minutes_ahead} min · ${c.detector} (${c.severity}): ` +
     `${c.feature} ${value}, ${limit}`;
 }
@@ -39,16 +47,22 @@ export function congestionLayer(map) {
   let on = false;
   let timer = null;
   let generation = 0;
+  let latest = null;  // the last answer, redrawn when the "possible" box changes
   const group = svg("g", { id: "congestion-layer" });
   const state = h("span", { id: "congestion-state", class: "muted" }, "off");
   const toggle = h("input", { type: "checkbox", id: "congestion-toggle",
     onchange: () => setOn(toggle.checked) });
+  const possibleToggle = h("input", { type: "checkbox", id: "congestion-possible-toggle",
+    onchange: () => { if (latest) draw(latest); } });
   const legend = h("div", { id: "congestion-legend", class: "muted", hidden: true,
     style: "display:flex;gap:12px;flex-wrap:wrap;margin-top:4px" },
     h("span", {}, "Congestion expected in:"),
     ...BANDS.map((b) => h("span", { class: "congestion-band" },
       h("span", { style: `display:inline-block;width:10px;height:10px;border-radius:50%;background:${b.colour};margin-right:4px` }),
-      b.label)));
+      b.label)),
+    h("label", { class: "congestion-band" }, possibleToggle,
+      h("span", { style: "display:inline-block;width:10px;height:10px;border-radius:50%;border:2px dashed #ff5d5d;box-sizing:border-box;margin:0 4px;vertical-align:middle" }),
+      "also where it is possible (only the forecast band's edge reaches it: about 1 chance in 10)"));
   const el = h("div", { id: "congestion-controls", dataset: { state: "off" } },
     h("label", {}, toggle, " Congestion expected (forecast)"), " · ", state, legend);
 
@@ -76,13 +90,24 @@ export function congestionLayer(map) {
   function draw(data) {
     const shapes = new Map(network ? network.edges.map((e) => [e.id, e.shape]) : []);
     const s = network ? scale() : 1;
-    const placed = data.congestion.filter((c) => c.x !== null && c.y !== null);
+    latest = data;
+    const shown = possibleToggle.checked ? data.congestion : data.congestion.filter((c) => !isPossible(c));
+    const placed = shown.filter((c) => c.x !== null && c.y !== null);
     const highlights = svg("g", { "stroke-linecap": "round", fill: "none", opacity: "0.55" });
     const markers = svg("g", {});
     // soonest last, so it is drawn on top
     for (const c of [...placed].reverse()) {
       const colour = minutesColour(c.minutes_ahead);
       const shape = shapes.get(c.edge);
+      if (isPossible(c)) {  // a ring, no road highlight: a one-in-ten chance, not a forecast
+        markers.append(svg("circle", { cx: c.x, cy: -c.y, r: s * 7, fill: "none", stroke: colour,
+          "stroke-width": s * 2.5, "stroke-dasharray": `${s * 3} ${s * 2}`,
+          class: "congestion-marker congestion-possible", "data-detector": c.detector,
+          "data-minutes": c.minutes_ahead, "data-likelihood": "possible", style: "cursor:pointer",
+          onclick: () => { location.hash = `#/brain/forecast/${encodeURIComponent(c.detector)}`; } },
+          svg("title", {}, `${tooltip(c)} (click for its forecast chart)`)));
+        continue;
+      }
       if (shape) {
         highlights.append(svg("polyline", { points: shape.map(([x, y]) => `${x},${-y}`).join(" "),
           stroke: colour, "stroke-width": s * 7, class: "congestion-edge" }));
@@ -94,9 +119,10 @@ export function congestionLayer(map) {
         svg("title", {}, `${tooltip(c)} (click for its forecast chart)`)));
     }
     group.replaceChildren(highlights, markers);
-    const soon = data.congestion.length;
+    const possible = data.congestion.filter(isPossible).length;
+    const soon = data.congestion.length - possible;
     let text = `${soon} of ${data.detectors} detector(s) expect congestion within ` +
-      `${data.horizon_min} min · ${placed.length} on this map · ${data.model.name}, ` +
+      `${data.horizon_min} min (${possible} more possible) · ${placed.length} on this map · ${data.model.name}, ` +
       `issued ${clock(data.issued_at)} (${data.source})`;
     if (data.on_map === 0) text += " · the model's detectors are not on this map";
     show("on", text);

@@ -93,7 +93,7 @@ export function renderForecast(el, ctx) {
   el.append(
     h("div", { class: "toolbar" }, h("label", {}, "Detector ", picker), " ", h("label", {}, "Show ", featurePicker)),
     model, chartBox, summary,
-    h("h3", {}, "Congestion expected this hour"), congestion,
+    h("h3", {}, "Congestion expected (or possible) this hour"), congestion,
   );
   let current = null;
   let timer = null;
@@ -123,9 +123,11 @@ export function renderForecast(el, ctx) {
     featurePicker.replaceChildren(...current.features.map((f) => h("option", { value: f }, f)));
     if (current.features.includes(keep)) featurePicker.value = keep;
     model.textContent = `Model: ${current.model.name} (version ${current.model.version}); ${current.model.note}. Inputs from ${current.source}.`;
-    summary.textContent = inputsNote(current) + (current.congestion_in_min === null
-      ? `No congestion expected at detector ${id} in the next hour.`
-      : `Congestion expected at detector ${id} in ${current.congestion_in_min} minutes.`);
+    summary.textContent = inputsNote(current) + (current.congestion_in_min !== null
+      ? `Congestion expected at detector ${id} in ${current.congestion_in_min} minutes.`
+      : current.congestion_possible_in_min != null
+        ? `Congestion possible at detector ${id} in ${current.congestion_possible_in_min} minutes: the band's edge crosses the threshold, the forecast does not.`
+        : `No congestion expected at detector ${id} in the next hour.`);
     drawCurrent();
   }
 
@@ -152,12 +154,17 @@ export function renderForecast(el, ctx) {
     picker.replaceChildren(...overview.detectors.map((d) => h("option", { value: d },
       streets.has(d) ? `${streets.get(d)} · ${d}` : d)));
     picker.value = overview.detectors.includes(selected) ? selected : overview.detectors[0];
-    congestion.replaceChildren(...(overview.congestion.length
-      ? overview.congestion.map((c) => h("li", {},
-        h("a", { href: "#", dataset: { detector: c.detector }, onclick: (e) => {
-          e.preventDefault(); picker.value = c.detector; showDetector(c.detector);
-        } }, `Detector ${c.detector}`), `: congestion expected in ${c.congestion_in_min} minutes`))
-      : [h("li", { class: "muted" }, "None expected in the next hour.")]));
+    const item = (c) => h("li", {},
+      h("a", { href: "#", dataset: { detector: c.detector }, onclick: (e) => {
+        e.preventDefault(); picker.value = c.detector; showDetector(c.detector);
+      } }, `Detector ${c.detector}`), `: congestion ${c.likelihood || "expected"} in ${c.congestion_in_min} minutes`);
+    const expected = overview.congestion.filter((c) => c.likelihood !== "possible");
+    const possible = overview.congestion.filter((c) => c.likelihood === "possible");
+    congestion.replaceChildren(
+      ...(expected.length ? expected.map(item) : [h("li", { class: "muted" }, "None expected in the next hour.")]),
+      ...(possible.length ? [h("li", { class: "muted" }, h("details", { id: "forecast-possible" },
+        h("summary", {}, `${possible.length} more where it is possible (only the band's edge crosses)`),
+        h("ul", {}, ...possible.map(item))))] : []));
     await showDetector(picker.value);
     return REFRESH_MS;
   }
