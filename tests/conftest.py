@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from hostcity.api.app import create_app
 from hostcity.core.auth import Role, create_user
@@ -100,6 +101,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated engine on the clean database of ``database_url`` (SQLite and PostgreSQL)."""
+    from hostcity.core.db import create_db_engine
+    from hostcity.core.migrate import upgrade
+
+    eng = create_db_engine(database_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
 
 
 _real_feed_outcomes: list[str] = []

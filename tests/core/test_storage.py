@@ -12,7 +12,6 @@ from sqlalchemy import Engine, select
 
 from hostcity.core.auth import Role, authenticate, create_user
 from hostcity.core.db import (
-    create_db_engine,
     load_all_tables,
     make_session_factory,
     session_scope,
@@ -22,14 +21,6 @@ from hostcity.core.jobs import JobRegistry, JobService, JobStatus, get_job
 from hostcity.core.migrate import current_heads, upgrade
 from hostcity.core.settings import load_settings
 from hostcity.core.tables import JobRow, UserRow
-
-
-@pytest.fixture
-def engine(database_url: str) -> Engine:
-    eng = create_db_engine(database_url)
-    upgrade(eng)
-    yield eng  # type: ignore[misc]
-    eng.dispose()
 
 
 def test_migrations_create_exactly_the_declared_tables(engine: Engine) -> None:

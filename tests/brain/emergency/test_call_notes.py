@@ -3,23 +3,12 @@ on SQLite and on PostgreSQL (when HOSTCITY_TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine
 
 from hostcity.brain.emergency.adapters import store
 from hostcity.brain.emergency.adapters.tables import CallRow
-from hostcity.core.db import create_db_engine, make_session_factory, session_scope
-from hostcity.core.migrate import upgrade
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = create_db_engine(database_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
+from hostcity.core.db import make_session_factory, session_scope
 
 
 def _call(note: str | None) -> CallRow:

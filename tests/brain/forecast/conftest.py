@@ -11,6 +11,7 @@ import pytest
 
 from hostcity.brain.forecast.adapters.model_store import models_dir
 from hostcity.brain.forecast.protocol import STEPS_PER_DAY
+from hostcity.brain.forecast.service import ForecastService
 from hostcity.brain.forecast.synthetic import corridor
 from hostcity.brain.forecast.training import TrainRequest, train_and_save
 from hostcity.brain.forecast.types import Series
@@ -85,3 +86,21 @@ def rush_hour_model(platform: Platform, tmp_path: Path) -> Path:
     network = NetworkGeometry(edges, junctions, ["j"], (0.0, 0.0, 400.0, 80.0))
     platform.service(TWIN_SERVICE).set_network(network, detectors)
     return Path(saved["path"])
+
+
+def make_only_possible(service: ForecastService, detector: str) -> int:
+    """Set ``detector``'s congestion speed between its lowest forecast speed and its band's
+    lowest edge (every step counted as busy), so only the band reaches it.
+
+    Returns:
+        The minutes until the band's low edge first goes below the new threshold.
+    """
+    bundle = service.bundle()
+    col = bundle.sensor_ids.index(detector)
+    steps = service.forecast(detector)["forecast"]
+    lowest, edge = min(s["speed"] for s in steps), min(s["speed_low"] for s in steps)
+    assert edge < lowest  # the band reaches below the forecast
+    bundle.congestion_speed[col] = (lowest + edge) / 2
+    bundle.congestion_flow[col] = 0.0
+    limit = bundle.congestion_speed[col]
+    return next(int(s["minutes_ahead"]) for s in steps if s["speed_low"] < limit)

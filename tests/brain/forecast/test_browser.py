@@ -16,6 +16,7 @@ from hostcity.brain.forecast.training import TrainRequest, train_and_save
 from hostcity.brain.forecast.types import Series
 from hostcity.core.platform import Platform
 from hostcity.core.settings import Settings
+from tests.brain.forecast.conftest import make_only_possible
 from tests.browser_harness import screenshot_page, serve_in_thread
 
 pytestmark = [pytest.mark.browser]
@@ -63,6 +64,14 @@ def test_open_a_detectors_forecast_chart(page: Any, server: tuple[str, dict[str,
     assert page.locator("#forecast-congestion li").count() >= 1
 
 
+def _open_live_map(page: Any, url: str, token: str) -> None:
+    """Log in with ``token`` and open the live map with the synthetic twin's roads drawn."""
+    page.goto(f"{url}/#login={token}")
+    page.wait_for_selector("#who-name")
+    page.goto(f"{url}/#/brain/live")
+    page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")
+
+
 @pytest.fixture
 def congestion_server(
     settings: Settings, platform: Platform, tokens: dict[str, str], rush_hour_model: Path
@@ -77,10 +86,7 @@ def test_congestion_layer_on_the_live_map(
 ) -> None:
     url, tokens = congestion_server
     with screenshot_page(browser, "brain-congestion-layer.png", (1400, 900)) as page:
-        page.goto(f"{url}/#login={tokens['fan']}")
-        page.wait_for_selector("#who-name")
-        page.goto(f"{url}/#/brain/live")
-        page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")
+        _open_live_map(page, url, tokens["fan"])
         assert page.get_attribute("#congestion-controls", "data-state") == "off"
         assert page.locator("#congestion-legend").is_hidden()
         assert page.locator("#congestion-layer").count() == 0
@@ -132,10 +138,7 @@ def test_layer_and_tab_say_forecasts_are_being_prepared_then_show_them(
 
     service.preparation = preparing
     with screenshot_page(browser, "brain-forecast-preparing.png", (1400, 900)) as page:
-        page.goto(f"{url}/#login={tokens['fan']}")
-        page.wait_for_selector("#who-name")
-        page.goto(f"{url}/#/brain/live")
-        page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")
+        _open_live_map(page, url, tokens["fan"])
         page.check("#congestion-toggle")
         page.wait_for_selector("#congestion-controls[data-state='preparing']")
         state = page.locator("#congestion-state")
@@ -168,18 +171,9 @@ def test_possible_congestion_is_a_dashed_ring_on_the_map(
     browser: Any, platform: Platform, congestion_server: tuple[str, dict[str, str]]
 ) -> None:
     url, tokens = congestion_server
-    service: ForecastService = platform.service(SERVICE)
-    bundle = service.bundle()
-    col = bundle.sensor_ids.index("3")
-    steps = service.forecast("3")["forecast"]
-    lowest, edge = min(s["speed"] for s in steps), min(s["speed_low"] for s in steps)
-    bundle.congestion_speed[col] = (lowest + edge) / 2  # only the band's low edge goes below
-    bundle.congestion_flow[col] = 0.0
+    make_only_possible(platform.service(SERVICE), "3")
     with screenshot_page(browser, "brain-congestion-possible.png", (1400, 900)) as page:
-        page.goto(f"{url}/#login={tokens['fan']}")
-        page.wait_for_selector("#who-name")
-        page.goto(f"{url}/#/brain/live")
-        page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")
+        _open_live_map(page, url, tokens["fan"])
         page.check("#congestion-toggle")
         page.wait_for_selector("#congestion-controls[data-state='on']")
         assert "5 of 6 detector(s) expect congestion within 60 min (1 more possible)" in (

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from hostcity.brain.forecast.service import ForecastService
 from hostcity.brain.forecast.setup import SERVICE
 from hostcity.core.platform import Platform
+from tests.brain.forecast.conftest import make_only_possible
 from tests.conftest import auth
 
 URL = "/api/brain/forecasts/congestion"
@@ -97,15 +98,7 @@ def test_needs_a_login(client: TestClient) -> None:
 def test_congestion_only_the_band_reaches_is_listed_as_possible(
     client: TestClient, tokens: dict[str, str], trained: ForecastService
 ) -> None:
-    bundle = trained.bundle()
-    col = bundle.sensor_ids.index("3")
-    steps = trained.forecast("3")["forecast"]
-    lowest, edge = min(s["speed"] for s in steps), min(s["speed_low"] for s in steps)
-    assert edge < lowest  # the band reaches below the forecast
-    # a threshold the forecast stays above and its band's low edge goes below (every step busy)
-    bundle.congestion_speed[col] = (lowest + edge) / 2
-    bundle.congestion_flow[col] = 0.0
-    first = next(s["minutes_ahead"] for s in steps if s["speed_low"] < bundle.congestion_speed[col])
+    first = make_only_possible(trained, "3")
     response = client.get(URL, headers=auth(tokens["fan"]))
     listed = {c["detector"]: c for c in response.json()["congestion"]}
     assert listed["3"]["likelihood"] == "possible"

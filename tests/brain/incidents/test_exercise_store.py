@@ -4,9 +4,6 @@ PostgreSQL (when HOSTCITY_TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import Engine, select
 
 from hostcity.brain.incidents.adapters.delivery import WebhookDispatcher
@@ -14,16 +11,7 @@ from hostcity.brain.incidents.adapters.exercise_store import NOTE_CHARS, Exercis
 from hostcity.brain.incidents.adapters.tables import DampingRow
 from hostcity.brain.incidents.exercise import RESTARTED_NOTE
 from hostcity.brain.incidents.service import IncidentService
-from hostcity.core.db import create_db_engine, make_session_factory, session_scope
-from hostcity.core.migrate import upgrade
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = create_db_engine(database_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
+from hostcity.core.db import make_session_factory, session_scope
 
 
 def _service(engine: Engine) -> IncidentService:
