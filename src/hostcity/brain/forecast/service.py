@@ -135,6 +135,7 @@ class ForecastService:
         col = ids.index(detector)
         window, pred, source = self._predict(bundle)
         band = _band(bundle, col)
+        found = _outlook(bundle, window, pred, col)
         names = bundle.target_names
         history = []
         for t in range(window.values.shape[0]):
@@ -170,8 +171,13 @@ class ForecastService:
             "inputs_observed": inputs_observed,
             "inputs_needed": IN_STEPS,
             "forecast": steps,
-            "congestion_in_min": _congestion_in(bundle, window, pred, col, EXPECTED),
-            "congestion_possible_in_min": _congestion_in(bundle, window, pred, col, POSSIBLE),
+            **{
+                key: found.minutes_ahead if found and found.likelihood == likelihood else None
+                for key, likelihood in (
+                    ("congestion_in_min", EXPECTED),
+                    ("congestion_possible_in_min", POSSIBLE),
+                )
+            },
         }
 
     def overview(self) -> dict[str, Any]:
@@ -222,10 +228,10 @@ class ForecastService:
         for col, name in enumerate(ids):
             if detector is not None and name != detector:
                 continue
-            expected = _outlook(bundle, window, pred, col)
-            if expected is not None:
+            here = _outlook(bundle, window, pred, col)
+            if here is not None:
                 place = places.get(name, Place())
-                found.append({"detector": name, **place.to_dict(), **expected.to_dict()})
+                found.append({"detector": name, **place.to_dict(), **here.to_dict()})
         found.sort(key=lambda d: (d["likelihood"] != EXPECTED, d["minutes_ahead"], d["detector"]))
         return {
             "model": self.model_info(bundle),
@@ -267,11 +273,3 @@ def _outlook(
         float(bundle.congestion_speed[col]), float(bundle.congestion_flow[col])
     )
     return outlook_with_band(pred[:, col, :], _band(bundle, col), bundle.target_names, thresholds)
-
-
-def _congestion_in(
-    bundle: ModelBundle, window: RecentWindow, pred: FloatArray, col: int, likelihood: str
-) -> int | None:
-    """Minutes until congestion of that likelihood first comes at the detector, or None."""
-    found = _outlook(bundle, window, pred, col)
-    return found.minutes_ahead if found is not None and found.likelihood == likelihood else None
