@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from hostcity.api.deps import AnyUser, Operator, PlatformDep
 from hostcity.api.inputs import InputModel
@@ -24,7 +24,7 @@ class EvaluationRequest(InputModel):
     seeds: list[int] = Field(default_factory=lambda: [1, 2, 3], description="SUMO seeds")
 
 
-class JobStarted(InputModel):
+class JobStarted(BaseModel):
     """An accepted job; follow it at /api/jobs/{job_id}."""
 
     job_id: str
