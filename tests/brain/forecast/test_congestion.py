@@ -242,7 +242,9 @@ def test_the_band_edge_flags_possible_congestion_where_the_forecast_does_not() -
     band = np.zeros((12, 2, 2))
     band[..., 0], band[..., 1] = -5.0, 5.0  # truth - forecast: 10th and 90th percentiles
     edge = congested_edge(forecast, band, NAMES)
-    assert edge[0].tolist() == [85.0, 35.0]  # flow up, speed down: the congested side
+    assert edge[0].tolist() == [80.0, 35.0]  # speed down; flow, which only says "busy", stays
+    flow_only = congested_edge(forecast[:, :1], band[:, :1], ("flow",))
+    assert flow_only[0].tolist() == [85.0]  # without speed, flow decides: up to the high end
     found = outlook_with_band(forecast, band, NAMES, limits)
     assert found is not None
     assert (found.likelihood, found.minutes_ahead, found.expected) == ("possible", 35, 29.0)

@@ -150,8 +150,12 @@ def outlook(
 def congested_edge(
     forecast: FloatArray, band: FloatArray, target_names: Sequence[str]
 ) -> FloatArray:
-    """The forecast moved to the congested edge of its band: speed down to the band's low end,
-    flow (and anything else) up to its high end.
+    """The forecast moved to the congested edge of its band in the feature that decides:
+    speed down to the band's low end where speed is forecast, else flow up to its high end.
+
+    Where speed decides, flow stays as forecast: it only says whether the road is busy enough
+    for slow traffic to count, and the high end of a quiet loop's flow band would make every
+    quiet night look busy.
 
     Args:
         forecast: Forecasts (..., targets).
@@ -160,11 +164,13 @@ def congested_edge(
         target_names: Name of each target column.
     """
     edge = np.array(forecast, dtype=np.float64, copy=True)
-    for k, name in enumerate(target_names):
-        if name == SPEED:
-            edge[..., k] += np.minimum(band[..., k, 0], 0.0)
-        else:
-            edge[..., k] += np.maximum(band[..., k, 1], 0.0)
+    names = list(target_names)
+    if SPEED in names:
+        k = names.index(SPEED)
+        edge[..., k] += np.minimum(band[..., k, 0], 0.0)
+    elif FLOW in names:
+        k = names.index(FLOW)
+        edge[..., k] += np.maximum(band[..., k, 1], 0.0)
     return edge
 
 
