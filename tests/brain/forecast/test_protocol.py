@@ -145,3 +145,19 @@ def test_a_measured_zero_counts_where_a_missing_reading_does_not() -> None:
     pred = np.array([2.0, 5.0, 8.0])
     assert masked_mae(pred, truth) == pytest.approx(2.0)  # the measured 0 counts, the gap not
     assert masked_mape(pred, truth) == pytest.approx(20.0)  # a 0 has no percentage
+
+
+def test_the_band_holds_the_forecast_and_its_coverage_counts_measured_truths() -> None:
+    from hostcity.brain.forecast.metrics import band_coverage, band_edges
+
+    low, high = band_edges(
+        np.array([10.0, 1.0, 5.0]), np.array([-2.0, -3.0, 1.0]), np.array([3.0, 1.0, -1.0])
+    )
+    assert low.tolist() == [8.0, 0.0, 5.0]  # never below 0; widened to hold the forecast
+    assert high.tolist() == [13.0, 2.0, 5.0]
+    pred = np.full((1, 2, 2), 10.0)
+    band = np.zeros((2, 2, 2))
+    band[..., 0], band[..., 1] = -2.0, 2.0
+    truth = np.array([[[9.0, 13.0], [0.0, 12.0]]])  # inside, above, not measured, on the edge
+    assert band_coverage(pred, truth, band) == 2 / 3
+    assert np.isnan(band_coverage(pred, truth * 0, band))

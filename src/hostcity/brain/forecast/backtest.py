@@ -13,7 +13,7 @@ import numpy as np
 from hostcity.brain.forecast import graph as graph_math
 from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
 from hostcity.brain.forecast.congestion import Thresholds, congestion_skill, training_thresholds
-from hostcity.brain.forecast.metrics import score
+from hostcity.brain.forecast.metrics import band_coverage, score
 from hostcity.brain.forecast.protocol import (
     IN_STEPS,
     Scaler,
@@ -231,6 +231,8 @@ def _fit_and_score(
             "mae"
         ]
     band = residual_band(prepared, forecaster)
+    # how often the drawn band (10th-90th percentile of validation errors) held the truth
+    extra["band_coverage"] = round(band_coverage(pred[..., 0], y[..., flow], band[:, :, 0]), 4)
     if {FLOW, SPEED} <= set(prepared.target_names):  # where the live map would flag congestion
         truth = y[..., list(prepared.targets)]
         extra.update(congestion_skill(pred, truth, prepared.target_names, thresholds, band))

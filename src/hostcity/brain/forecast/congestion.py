@@ -2,8 +2,9 @@
 and where.
 
 *Expected* means the forecast itself crosses the threshold. *Possible* means only the congested
-edge of its uncertainty band does (speed at the band's low end, flow at its high end: about a one
-in ten chance, as the band is the 10th-90th percentile of validation errors).
+edge of its uncertainty band does (the speed at the band's low end, else the flow at its high
+end: nominally a one in ten chance, as the band is the 10th-90th percentile of validation errors;
+the backtest's ``band_coverage`` says how often the band held the truth).
 """
 
 from __future__ import annotations

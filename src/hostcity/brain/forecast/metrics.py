@@ -58,3 +58,27 @@ def score(pred: FloatArray, truth: FloatArray) -> dict[str, float]:
 def per_horizon_mae(pred: FloatArray, truth: FloatArray) -> list[float]:
     """Masked MAE at each horizon."""
     return [masked_mae(pred[:, h], truth[:, h]) for h in range(pred.shape[1])]
+
+
+def band_edges(
+    forecast: FloatArray, low_offset: FloatArray, high_offset: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """The band drawn around a forecast: its residual quantiles added, widened where needed to
+    hold the forecast itself, and never below 0 (a count or a speed)."""
+    low = np.maximum(0.0, np.minimum(forecast + low_offset, forecast))
+    high = np.maximum(forecast + high_offset, forecast)
+    return low, high
+
+
+def band_coverage(pred: FloatArray, truth: FloatArray, band: FloatArray) -> float:
+    """Share of the measured truths (non-zero) inside the band drawn around each forecast.
+
+    Args:
+        pred: Forecasts (S, H, N).
+        truth: Observations of the same shape.
+        band: Residual quantiles (H, N, 2): the low and the high offset.
+    """
+    low, high = band_edges(pred, band[None, ..., 0], band[None, ..., 1])
+    mask = (truth != 0) & np.isfinite(truth)
+    inside = (truth >= low) & (truth <= high)
+    return float(inside[mask].mean()) if mask.any() else float("nan")

@@ -23,6 +23,7 @@ from hostcity.brain.forecast.congestion import (
 )
 from hostcity.brain.forecast.errors import UnknownDetectorError
 from hostcity.brain.forecast.history import ObservationHistory, RecentWindow, recent_window
+from hostcity.brain.forecast.metrics import band_edges
 from hostcity.brain.forecast.protocol import IN_STEPS, OUT_STEPS
 from hostcity.brain.forecast.types import SPEED, FloatArray
 from hostcity.core.errors import NotFoundError
@@ -157,9 +158,9 @@ class ForecastService:
                 mid = float(pred[h, col, k])
                 step[name] = round(mid, 2)
                 # the band holds the forecast even where the model leans one way
-                low, high = mid + float(band[h, k, 0]), mid + float(band[h, k, 1])
-                step[f"{name}_low"] = round(max(0.0, min(low, mid)), 2)
-                step[f"{name}_high"] = round(max(high, mid), 2)
+                low, high = band_edges(np.array(mid), band[h, k, 0], band[h, k, 1])
+                step[f"{name}_low"] = round(float(low), 2)
+                step[f"{name}_high"] = round(float(high), 2)
             steps.append(step)
         return {
             "detector": detector,

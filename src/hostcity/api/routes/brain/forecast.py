@@ -60,7 +60,7 @@ def get_congestion(
 
     Each entry: detector, edge, lane, x/y (network metres, as the map draws) or lon/lat,
     minutes_ahead, severity, ``likelihood`` ('expected': the forecast crosses the detector's
-    threshold; 'possible': only the congested edge of its 10-90% band does, about one chance
+    threshold; 'possible': only the congested edge of its 10-90% band does, nominally one chance
     in ten), and the value with its unit and threshold.
     """
     from hostcity.brain.forecast.congestion import detector_places

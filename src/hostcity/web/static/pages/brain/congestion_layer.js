@@ -62,7 +62,7 @@ export function congestionLayer(map) {
       b.label)),
     h("label", { class: "congestion-band" }, possibleToggle,
       h("span", { style: "display:inline-block;width:10px;height:10px;border-radius:50%;border:2px dashed #ff5d5d;box-sizing:border-box;margin:0 4px;vertical-align:middle" }),
-      "also where it is possible (only the forecast band's edge reaches it: about 1 chance in 10)"));
+      "also where it is possible (only the congested edge of the forecast's 10–90% band reaches it)"));
   const el = h("div", { id: "congestion-controls", dataset: { state: "off" } },
     h("label", {}, toggle, " Congestion expected (forecast)"), " · ", state, legend);
 
@@ -99,7 +99,7 @@ export function congestionLayer(map) {
     for (const c of [...placed].reverse()) {
       const colour = minutesColour(c.minutes_ahead);
       const shape = shapes.get(c.edge);
-      if (isPossible(c)) {  // a ring, no road highlight: a one-in-ten chance, not a forecast
+      if (isPossible(c)) {  // a ring, no road highlight: a possibility, not the forecast
         markers.append(svg("circle", { cx: c.x, cy: -c.y, r: s * 7, fill: "none", stroke: colour,
           "stroke-width": s * 2.5, "stroke-dasharray": `${s * 3} ${s * 2}`,
           class: "congestion-marker congestion-possible", "data-detector": c.detector,
