@@ -96,3 +96,26 @@ def test_an_incident_sends_the_operator_to_dispatch_a_unit_there(
             break
         assert time.monotonic() < deadline, units
         time.sleep(1)
+
+
+def test_a_dismissal_shows_as_less_sensitivity_that_an_operator_can_reset(
+    page: Any, live_server: LiveServer
+) -> None:
+    made = httpx.post(
+        f"{live_server.url}/api/brain/incidents",
+        json={"edge_id": "-142575672#2", "detector_id": "loop-ui-damping", "severity": "minor"},
+        headers={"Authorization": f"Bearer {live_server.tokens['operator']}"},
+        timeout=30,
+    )
+    assert made.status_code == 201, made.text
+    incident = made.json()["id"]
+    login(page, live_server, "operator")
+    page.goto(f"{live_server.url}/#/brain/incidents")
+    page.click(f"#incident-dismiss-{incident}")
+    wait_for_toast(page, f"incident {incident} dismissed")
+    row = page.locator("#damping-loop-ui-damping")
+    row.wait_for()
+    assert "thresholds \u00d71.50" in row.inner_text()
+    page.click("#damping-reset-loop-ui-damping")
+    wait_for_toast(page, "loop-ui-damping has its full sensitivity again")
+    row.wait_for(state="detached")

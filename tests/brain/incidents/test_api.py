@@ -83,6 +83,25 @@ def test_dismissal_damps_the_detector(
         assert service.damping(session) == {"loop-7": 1.5}
 
 
+def test_operators_see_and_reset_the_damping_dismissals_set(
+    incidents_client: TestClient, tokens: dict[str, str]
+) -> None:
+    operator, fan = auth(tokens["operator"]), auth(tokens["fan"])
+    assert incidents_client.get(f"{BASE}/damping", headers=fan).json() == {"detectors": []}
+    for _ in range(2):
+        made = _report(incidents_client, tokens["operator"], detector_id="loop-7")
+        incidents_client.post(f"{BASE}/{made['id']}/dismiss", headers=operator)
+    [damped] = incidents_client.get(f"{BASE}/damping", headers=fan).json()["detectors"]
+    assert (damped["detector"], damped["damping"], damped["max_damping"]) == ("loop-7", 2.25, 8.0)
+    assert incidents_client.delete(f"{BASE}/damping/loop-7", headers=fan).status_code == 403
+    missing = incidents_client.delete(f"{BASE}/damping/loop-9", headers=operator)
+    assert missing.status_code == 404
+    assert "not damped" in missing.json()["message"] and "damping" in missing.json()["hint"]
+    reset = incidents_client.delete(f"{BASE}/damping/loop-7", headers=operator)
+    assert reset.json() == {"detector": "loop-7", "damping": 1.0}
+    assert incidents_client.get(f"{BASE}/damping", headers=fan).json() == {"detectors": []}
+
+
 def test_cap_download_is_cap_1_2(incidents_client: TestClient, tokens: dict[str, str]) -> None:
     made = _report(incidents_client, tokens["operator"])
     response = incidents_client.get(f"{BASE}/{made['id']}/cap.xml", headers=auth(tokens["fan"]))

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from hostcity.cli.brain import incidents as incidents_cli
 from hostcity.cli.context import CliState
+from hostcity.core.errors import NotFoundError
 from hostcity.core.settings import Settings
 
 
@@ -25,13 +26,17 @@ def _app() -> typer.Typer:
     return app
 
 
-def _invoke(settings: Settings, *args: str) -> tuple[int, str]:
+def _result(settings: Settings, *args: str) -> Result:
     state = CliState(data_dir=settings.data_dir)
     state._settings = settings
     try:
-        result = CliRunner().invoke(_app(), list(args), obj=state)
+        return CliRunner().invoke(_app(), list(args), obj=state)
     finally:
         state.close()
+
+
+def _invoke(settings: Settings, *args: str) -> tuple[int, str]:
+    result = _result(settings, *args)
     return result.exit_code, result.output
 
 
@@ -65,3 +70,11 @@ def test_an_incident_id_too_large_for_any_row_is_refused_by_the_cli(settings: Se
     message = " ".join(out.replace("│", " ").split())
     assert "Invalid value for 'incident_id'" in message
     assert "less than or equal to 2147483647" in message
+
+
+def test_damping_is_listed_and_reset_from_the_cli(settings: Settings) -> None:
+    code, out = _invoke(settings, "incident-damping", "--json")
+    assert (code, json.loads(out)) == (0, {"detectors": []})
+    failed = _result(settings, "incident-damping", "--reset", "loop-9")
+    assert isinstance(failed.exception, NotFoundError)  # main() prints it as one line
+    assert "'loop-9' is not damped" in str(failed.exception)

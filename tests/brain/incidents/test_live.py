@@ -15,11 +15,12 @@ from hostcity.brain.incidents.adapters.live_runner import (
     reading_from_event,
     watched,
 )
-from hostcity.brain.incidents.detector import DetectorConfig
+from hostcity.brain.incidents.detector import DISMISS_STEP, DetectorConfig
 from hostcity.brain.incidents.live import LiveDetection, StreamReading, graph_from_lanes, to_sample
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.twin.live import LiveHub
 from hostcity.brain.twin.types import Observation
+from hostcity.core.db import session_scope
 from hostcity.core.errors import InputError
 from hostcity.core.platform import Platform, open_platform
 from hostcity.core.settings import Settings
@@ -91,6 +92,26 @@ def test_a_stall_through_green_becomes_a_stored_incident(service: IncidentServic
     needed_s = DetectorConfig().min_green_stuck_s
     first_s = 720 + INTERVAL_S * math.ceil(needed_s / INTERVAL_S)
     assert incident.raised_at == EPOCH + timedelta(seconds=first_s)
+
+
+def test_a_dismissal_or_a_reset_tunes_the_running_detection(service: IncidentService) -> None:
+    subscribe = LiveHub().subscribe
+    worker = LiveIncidentWorker(
+        service, subscribe, lambda: graph_from_lanes(LANES), warmup_s=600.0, damping_refresh_s=0.0
+    )
+    for cycle in range(12):
+        worker.handle(_cycle(cycle * 60))
+    assert worker.handle(_cycle(720, stalled="d-a_0"))
+    with session_scope(service.session_factory) as session:
+        [incident] = service.incidents(session, status="open")
+        service.decide(session, incident.id, "dismiss")
+    worker.handle(_cycle(780))  # the next batch reads what the operator decided
+    assert worker.detection is not None and worker.detection.detector is not None
+    assert worker.detection.detector.damping == {"d-a_0": DISMISS_STEP}
+    with session_scope(service.session_factory) as session:
+        service.reset_damping(session, "d-a_0")
+    worker.handle(_cycle(840))
+    assert worker.detection.detector.damping == {}
 
 
 def test_incident_times_go_on_the_clock_of_the_stored_readings(service: IncidentService) -> None:

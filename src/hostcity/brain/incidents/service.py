@@ -291,6 +291,35 @@ class IncidentService:
         """Each detector's damping from dismissals, for ``IncidentDetector(damping=...)``."""
         return {r.detector_id: r.damping for r in session.scalars(select(DampingRow))}
 
+    def damped(self, session: Session) -> list[dict[str, Any]]:
+        """The detectors dismissals made less sensitive, most damped first: ``damping`` is
+        the factor on their alarm thresholds (up to ``MAX_DAMPING``)."""
+        rows = session.scalars(select(DampingRow)).all()
+        return [
+            {
+                "detector": r.detector_id,
+                "damping": round(r.damping, 3),
+                "max_damping": MAX_DAMPING,
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in sorted(rows, key=lambda r: (-r.damping, r.detector_id))
+        ]
+
+    def reset_damping(self, session: Session, detector_id: str) -> dict[str, Any]:
+        """Give a detector back its full sensitivity (live detection follows within seconds).
+
+        Raises:
+            NotFoundError: when dismissals never damped that detector.
+        """
+        row = session.get(DampingRow, detector_id)
+        if row is None:
+            raise NotFoundError(
+                f"detector {detector_id!r} is not damped",
+                hint="GET /api/brain/incidents/damping lists the damped detectors",
+            )
+        session.delete(row)
+        return {"detector": detector_id, "damping": 1.0}
+
     def cap_xml(self, session: Session, incident_id: int) -> str:
         """The CAP 1.2 alert of one incident.
 

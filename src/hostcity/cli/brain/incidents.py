@@ -57,6 +57,33 @@ def register(app: typer.Typer) -> None:
                 f"edge {i['edge_id']} lane {i['lane_id']}  since {i['started_at']}"
             )
 
+    @app.command("incident-damping")
+    def incident_damping(
+        ctx: typer.Context,
+        reset: str | None = typer.Option(
+            None, "--reset", help="give this detector back its full sensitivity"
+        ),
+        as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    ) -> None:
+        """Detectors that dismissals made less sensitive (or reset one of them)."""
+        service, factory = service_and_factory(ctx)
+        with session_scope(factory) as session:
+            if reset is not None:
+                service.reset_damping(session, reset)
+            damped = service.damped(session)
+        if as_json:
+            print_json({"detectors": damped})
+            return
+        if reset is not None:
+            typer.echo(f"detector {reset} has its full sensitivity again")
+        if not damped:
+            typer.echo("no detector is damped")
+        for d in damped:
+            typer.echo(
+                f"{d['detector']:<40} thresholds x{d['damping']:.2f} (at most "
+                f"x{d['max_damping']:.1f})  since {d['updated_at']}"
+            )
+
     @app.command("incident-decide")
     def incident_decide(
         ctx: typer.Context,

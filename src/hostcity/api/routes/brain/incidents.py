@@ -120,6 +120,24 @@ def remove_webhook(
     return Response(status_code=204)
 
 
+@router.get("/incidents/damping")
+def list_damping(_caller: AnyUser, session: SessionDep, platform: PlatformDep) -> dict[str, Any]:
+    """Detectors that operators' dismissals made less sensitive, most damped first.
+
+    ``damping`` multiplies the detector's alarm thresholds (each dismissal of one of its
+    incidents raises it, up to ``max_damping``); live detection reads it within seconds.
+    """
+    return {"detectors": _service(platform).damped(session)}
+
+
+@router.delete("/incidents/damping/{detector}")
+def reset_damping(
+    _caller: Operator, session: SessionDep, platform: PlatformDep, detector: str
+) -> dict[str, Any]:
+    """Give a detector back its full sensitivity (after dismissals that were mistakes)."""
+    return _service(platform).reset_damping(session, detector)
+
+
 @router.get("/incidents")
 def list_incidents(
     _caller: AnyUser,

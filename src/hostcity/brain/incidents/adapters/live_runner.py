@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -21,6 +22,9 @@ log = logging.getLogger(__name__)
 
 OBSERVATIONS = "observations"
 """The event kind the twin's service publishes for each stored batch."""
+DAMPING_REFRESH_S = 5.0
+"""Wall seconds between two reads of the operators' damping, so a dismissal (or a reset)
+tunes the running detection within seconds."""
 
 
 class EventLike(Protocol):
@@ -79,6 +83,7 @@ class LiveIncidentWorker:
             twin places its loops when its run opens); ``adapters.sumo_graph.live_graph``
             links them along the twin's network, as the evaluation does.
         warmup_s: Stream time learned from before the first alarm.
+        damping_refresh_s: Wall seconds between reads of the damping operators' dismissals set.
     """
 
     name = "brain.incidents.live"
@@ -90,8 +95,11 @@ class LiveIncidentWorker:
         graph: Callable[[], dict[str, DetectorNode]],
         *,
         warmup_s: float = 1800.0,
+        damping_refresh_s: float = DAMPING_REFRESH_S,
     ) -> None:
         self.service = service
+        self.damping_refresh_s = damping_refresh_s
+        self._damping_read_at: float | None = None
         self._subscribe = subscribe
         self._graph = graph
         self.warmup_s = warmup_s
@@ -144,6 +152,7 @@ class LiveIncidentWorker:
         if not readings:
             return []
         detection = self._detection()
+        self._refresh_damping(detection)
         detection.add_unknown(readings)
         if self._origin is None:
             first = min(r.observed_to for r in readings)
@@ -165,7 +174,21 @@ class LiveIncidentWorker:
 
     def _detection(self) -> LiveDetection:
         if self.detection is None:
-            with self.service.session_factory() as session:
-                damping = self.service.damping(session)
-            self.detection = LiveDetection(self._graph(), warmup_s=self.warmup_s, damping=damping)
+            self.detection = LiveDetection(self._graph(), warmup_s=self.warmup_s)
         return self.detection
+
+    def _refresh_damping(self, detection: LiveDetection) -> None:
+        """Bring the running detection's damping up to what operators decided (in place: the
+        detector shares the dictionary)."""
+        now = time.monotonic()
+        if (
+            self._damping_read_at is not None
+            and now - self._damping_read_at < self.damping_refresh_s
+        ):
+            return
+        self._damping_read_at = now
+        with self.service.session_factory() as session:
+            latest = self.service.damping(session)
+        if latest != detection.damping:
+            detection.damping.clear()
+            detection.damping.update(latest)

@@ -1,6 +1,7 @@
 // City Brain incidents tab: the list, confirm/dismiss for operators, CAP downloads, webhooks, a map.
 import { api, h, svg, toast, errorText } from "../../app.js";
 import { exercisePanel } from "./exercises.js";
+import { sensitivityPanel } from "./sensitivity.js";
 import { twinNetwork } from "./network.js";
 
 const SEVERITY_COLOUR = { minor: "#d9a400", moderate: "#e07000", severe: "#d11f1f" };
@@ -27,6 +28,7 @@ export function renderIncidents(el, ctx) {
   const markers = svg("g", { id: "incident-markers" });
   const drills = svg("g", { id: "exercise-markers" });
   const exercises = exercisePanel(isOperator);
+  const sensitivity = sensitivityPanel(isOperator);
   const hookList = h("ul", { id: "webhook-list", class: "muted" });
   const hookUrl = h("input", { id: "webhook-url", type: "url", placeholder: "https://ops.example.org/hooks", size: 40 });
   const hookAdd = h("button", { id: "webhook-add", type: "submit" }, "Add webhook");
@@ -40,6 +42,7 @@ export function renderIncidents(el, ctx) {
         h("div", { class: "panel" }, h("h3", {}, "Where"), map,
           h("p", { class: "muted" }, "Dots: open incidents by severity. Dashed rings: exercises on.")),
         exercises.el,
+        sensitivity.el,
         isOperator ? h("div", { class: "panel" }, h("h3", {}, "Webhooks (CAP 1.2 on each new incident)"),
           hookForm, hookList,
           h("p", { class: "muted" }, "Alert hubs that poll instead read ",
@@ -103,6 +106,7 @@ export function renderIncidents(el, ctx) {
       await api(`/api/brain/incidents/${inc.id}/${action}`, { method: "POST" });
       toast(`incident ${inc.id} ${action === "confirm" ? "confirmed" : action + "ed"}`, "ok");
       await refresh();
+      if (action === "dismiss") await sensitivity.refresh();
     } catch (err) { toast(errorText(err), "error"); }
   }
 
@@ -187,6 +191,7 @@ export function renderIncidents(el, ctx) {
     if (!mapLoaded) await loadMap();  // the twin may start after the tab opens
     await refresh();
     drawExercises(await exercises.refresh());
+    await sensitivity.refresh();
     if (!stopped) timer = setTimeout(loop, POLL_MS);
   }
   loop();
