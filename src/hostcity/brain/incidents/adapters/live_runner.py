@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from hostcity.brain.incidents.live import LiveDetection, StreamReading, to_sample
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.incidents.types import Alarm, DetectorNode
@@ -187,8 +189,12 @@ class LiveIncidentWorker:
         ):
             return
         self._damping_read_at = now
-        with self.service.session_factory() as session:
-            latest = self.service.damping(session)
+        try:
+            with self.service.session_factory() as session:
+                latest = self.service.damping(session)
+        except SQLAlchemyError as exc:  # detection goes on with the damping it has
+            log.warning("incident detection could not read the damping: %s", exc)
+            return
         if latest != detection.damping:
             detection.damping.clear()
             detection.damping.update(latest)
