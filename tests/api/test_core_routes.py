@@ -158,3 +158,19 @@ def test_an_unexpected_error_is_a_plain_json_message_not_a_traceback(
     )
     assert "Traceback" not in response.text and "division by zero" not in response.text
     assert any("division by zero" in (r.exc_text or "") for r in caplog.records)  # logged
+
+
+@pytest.mark.parametrize(
+    ("page", "script"),
+    [("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")],
+)
+def test_the_api_reference_is_served_without_any_outside_address(
+    client: TestClient, page: str, script: str
+) -> None:
+    html = client.get(page)
+    assert html.status_code == 200
+    assert f"/docs-assets/{script}" in html.text
+    assert "/openapi.json" in html.text
+    # no CDN (FastAPI's own pages load from one): an offline operations centre reads it too
+    assert re.findall(r"(?:src|href)=\"https?://", html.text) == []
+    assert client.get(f"/docs-assets/{script}").status_code == 200

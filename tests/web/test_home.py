@@ -57,3 +57,18 @@ def test_each_pillar_page_opens(page: Any, live_server: LiveServer) -> None:
         assert page.inner_text("main h1") == title
     page.wait_for_timeout(1000)  # let the last page finish its requests
     assert failed == []
+
+
+def test_the_api_reference_renders_from_hostcitys_own_files(
+    page: Any, live_server: LiveServer
+) -> None:
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    page.goto(f"{live_server.url}/docs")
+    page.wait_for_selector(".swagger-ui .opblock-tag", timeout=30_000)
+    assert page.locator(".swagger-ui .opblock").count() > 50  # every route, by pillar
+    assert "HostCity" in page.inner_text(".swagger-ui .info")
+    assert outside == []

@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from hostcity import __version__
 from hostcity.api.errors import install_error_handlers
@@ -17,6 +18,10 @@ from hostcity.core.platform import Platform, open_platform
 from hostcity.core.settings import Settings
 
 STATIC_DIR = Path(__file__).parent.parent / "web" / "static"
+DOCS_ASSETS = "/docs-assets"
+"""Where the API reference's files (Swagger UI, ReDoc) are served from the installed
+``fastapi-offline``: FastAPI's own /docs and /redoc load them from a CDN, which an offline
+operations centre cannot reach."""
 
 
 def create_app(settings: Settings, *, platform: Platform | None = None) -> FastAPI:
@@ -42,7 +47,8 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
                 for worker in reversed(app.state.platform.workers):
                     worker.stop()
 
-    app = FastAPI(
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         title="HostCity",
         version=__version__,
         description="City Brain, Smart Pass and Replay Studio for a host city's Games.",
