@@ -15,15 +15,21 @@ pytestmark = [pytest.mark.browser]
 TWIN_START_MS = 180_000
 
 
-def test_operator_confirms_a_reported_incident(page: Any, live_server: LiveServer) -> None:
+def _report(live_server: LiveServer, **body: object) -> int:
+    """Report an incident on a road of the demo city, as an operator; returns its id."""
     made = httpx.post(
         f"{live_server.url}/api/brain/incidents",
-        json={"edge_id": "-142575672#2", "severity": "severe", "evidence": {"reported": "radio"}},
+        json={"edge_id": "-142575672#2", **body},
         headers={"Authorization": f"Bearer {live_server.tokens['operator']}"},
         timeout=30,
     )
     assert made.status_code == 201, made.text
-    incident = made.json()["id"]
+    incident: int = made.json()["id"]
+    return incident
+
+
+def test_operator_confirms_a_reported_incident(page: Any, live_server: LiveServer) -> None:
+    incident = _report(live_server, severity="severe", evidence={"reported": "radio"})
     login(page, live_server, "operator")
     page.goto(f"{live_server.url}/#/brain/incidents")
     page.wait_for_selector(f"#incident-row-{incident}")
@@ -59,13 +65,7 @@ def test_operator_books_an_exercise_and_sees_it_on_the_map(
 def test_an_incident_sends_the_operator_to_dispatch_a_unit_there(
     page: Any, live_server: LiveServer
 ) -> None:
-    made = httpx.post(
-        f"{live_server.url}/api/brain/incidents",
-        json={"edge_id": "-142575672#2", "severity": "moderate"},
-        headers={"Authorization": f"Bearer {live_server.tokens['operator']}"},
-        timeout=30,
-    )
-    incident = made.json()["id"]
+    incident = _report(live_server, severity="moderate")
     login(page, live_server, "operator")
     page.goto(f"{live_server.url}/#/brain/incidents")
     page.click(f"#incident-send-{incident}", timeout=TWIN_START_MS)
@@ -101,14 +101,7 @@ def test_an_incident_sends_the_operator_to_dispatch_a_unit_there(
 def test_a_dismissal_shows_as_less_sensitivity_that_an_operator_can_reset(
     page: Any, live_server: LiveServer
 ) -> None:
-    made = httpx.post(
-        f"{live_server.url}/api/brain/incidents",
-        json={"edge_id": "-142575672#2", "detector_id": "loop-ui-damping", "severity": "minor"},
-        headers={"Authorization": f"Bearer {live_server.tokens['operator']}"},
-        timeout=30,
-    )
-    assert made.status_code == 201, made.text
-    incident = made.json()["id"]
+    incident = _report(live_server, severity="minor", detector_id="loop-ui-damping")
     login(page, live_server, "operator")
     page.goto(f"{live_server.url}/#/brain/incidents")
     page.click(f"#incident-dismiss-{incident}")
