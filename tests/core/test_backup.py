@@ -102,3 +102,20 @@ def test_the_backup_command(
     assert "already exists" in capsys.readouterr().err
     assert main(["--data-dir", str(data), "db", "backup", str(dest), "--force"]) == 0
     assert "integrity ok" in capsys.readouterr().out
+
+
+def test_a_database_whose_path_has_spaces_and_a_hash_is_copied(tmp_path: Path) -> None:
+    folder = tmp_path / "ops centre #1"
+    folder.mkdir()
+    source = folder / "host city.db"
+    db = sqlite3.connect(source)
+    db.execute("CREATE TABLE t (x)")
+    db.execute("INSERT INTO t VALUES (42)")
+    db.commit()
+    db.close()
+    report = backup_database(f"sqlite:///{source}", folder / "copy #2.db")
+    copy = sqlite3.connect(report.path)
+    try:
+        assert copy.execute("SELECT x FROM t").fetchall() == [(42,)]
+    finally:
+        copy.close()

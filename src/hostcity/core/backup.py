@@ -104,7 +104,7 @@ def _copy(source: Path, partial: Path, progress: ProgressFn | None) -> None:
             progress((total - remaining) / total, f"{total - remaining}/{total} pages")
 
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
         try:
             dst = sqlite3.connect(partial)
             try:
