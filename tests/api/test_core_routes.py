@@ -12,7 +12,8 @@ from hostcity.core.jobs import JobContext
 from hostcity.core.platform import Platform
 from tests.conftest import auth
 
-PUBLIC_ROUTES = {"/api/health", "/api/pass/consent"}  # the consent text is read before login
+# the consent text is read before login; health and readiness are for probes
+PUBLIC_ROUTES = {"/api/health", "/api/ready", "/api/pass/consent"}
 
 
 def _operations(client: TestClient) -> list[tuple[str, str]]:
@@ -174,3 +175,25 @@ def test_the_api_reference_is_served_without_any_outside_address(
     # no CDN (FastAPI's own pages load from one): an offline operations centre reads it too
     assert re.findall(r"(?:src|href)=\"https?://", html.text) == []
     assert client.get(f"/docs-assets/{script}").status_code == 200
+
+
+def test_readiness_says_whether_the_database_answers(
+    client: TestClient, platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    response = client.get("/api/ready")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["database"]["kind"] == "sqlite" and body["database"]["ok"] is True
+    from hostcity.core.db import create_db_engine
+
+    gone = create_db_engine("postgresql+psycopg://ops:s3cret@127.0.0.1:1/hostcity")
+    monkeypatch.setattr(platform, "engine", gone)  # a database server that went away
+    response = client.get("/api/ready")
+    assert response.status_code == 503
+    down = response.json()
+    assert down["status"] == "unavailable" and down["database"]["ok"] is False
+    assert "does not answer" in down["database"]["message"]
+    assert "s3cret" not in response.text
+    assert client.get("/api/health").status_code == 200  # alive, only not ready
+    gone.dispose()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -127,6 +128,25 @@ def check_connection(engine: Engine) -> None:
             f"cannot connect to the database at {engine.url.render_as_string(hide_password=True)}",
             hint="check that the server runs and HOSTCITY_DATABASE_URL is right",
         ) from exc
+
+
+def probe_database(engine: Engine) -> float:
+    """Run ``SELECT 1`` and return how long the round trip took, in milliseconds.
+
+    Raises:
+        StorageError: when the database does not answer.
+    """
+    started = time.perf_counter()
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        raise StorageError(
+            f"the database at {engine.url.render_as_string(hide_password=True)} does not answer: "
+            f"{type(exc).__name__}",
+            hint="check that the server runs and HOSTCITY_DATABASE_URL is right",
+        ) from exc
+    return (time.perf_counter() - started) * 1000.0
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import select
 
@@ -12,7 +13,8 @@ from hostcity import __version__
 from hostcity.api.deps import AnyUser, Operator, PlatformDep, SessionDep
 from hostcity.api.inputs import InputModel
 from hostcity.core.auth import create_user, list_users, parse_role
-from hostcity.core.errors import ForbiddenError
+from hostcity.core.db import probe_database
+from hostcity.core.errors import ForbiddenError, StorageError
 from hostcity.core.jobs import get_job, list_jobs
 from hostcity.core.tables import JobRow
 
@@ -27,6 +29,20 @@ def health(platform: PlatformDep) -> dict[str, str]:
         "version": __version__,
         "database": platform.settings.database_kind,
     }
+
+
+@router.get("/ready", responses={503: {"description": "the database does not answer"}})
+def ready(platform: PlatformDep) -> JSONResponse:
+    """Readiness, for load balancers and orchestrators: 200 while the database answers a query,
+    503 with the reason while it does not. Public."""
+    kind = platform.settings.database_kind
+    try:
+        ms = probe_database(platform.engine)
+    except StorageError as exc:
+        body = {"status": "unavailable", "database": {"kind": kind, "ok": False, **exc.to_dict()}}
+        return JSONResponse(body, status_code=503)
+    database = {"kind": kind, "ok": True, "ms": round(ms, 1)}
+    return JSONResponse({"status": "ready", "database": database})
 
 
 @router.get("/me")
