@@ -101,14 +101,32 @@ def test_an_incident_sends_the_operator_to_dispatch_a_unit_there(
 def test_a_dismissal_shows_as_less_sensitivity_that_an_operator_can_reset(
     page: Any, live_server: LiveServer
 ) -> None:
-    incident = _report(live_server, severity="minor", detector_id="loop-ui-damping")
+    loop = _named_loop(live_server)
+    incident = _report(live_server, severity="minor", detector_id=loop["id"])
     login(page, live_server, "operator")
     page.goto(f"{live_server.url}/#/brain/incidents")
     page.click(f"#incident-dismiss-{incident}")
     wait_for_toast(page, f"incident {incident} dismissed")
-    row = page.locator("#damping-loop-ui-damping")
+    row = page.locator(f"[id='damping-{loop['id']}']")
     row.wait_for()
-    assert "thresholds \u00d71.50" in row.inner_text()
-    page.click("#damping-reset-loop-ui-damping")
-    wait_for_toast(page, "loop-ui-damping has its full sensitivity again")
+    text = row.inner_text()
+    assert loop["street"] in text and "thresholds \u00d71.50" in text  # named by its street
+    page.click(f"[id='damping-reset-{loop['id']}']")
+    wait_for_toast(page, f"{loop['id']} has its full sensitivity again")
     row.wait_for(state="detached")
+
+
+def _named_loop(live_server: LiveServer) -> dict[str, Any]:
+    """A twin loop on a named street (the demo lists its loops once its network is read)."""
+    deadline = time.monotonic() + TWIN_START_MS / 1000
+    while time.monotonic() < deadline:
+        found = httpx.get(
+            f"{live_server.url}/api/brain/detectors",
+            headers={"Authorization": f"Bearer {live_server.tokens['operator']}"},
+            timeout=30,
+        ).json()["detectors"]
+        named = [d for d in found if d.get("street")]
+        if named:
+            return dict(named[0])
+        time.sleep(1.0)
+    raise AssertionError("the demo listed no loop on a named street")

@@ -4,6 +4,7 @@ import { api, h, toast, errorText } from "../../app.js";
 
 export function sensitivityPanel(isOperator) {
   const items = h("ul", { id: "damping-list", class: "muted" });
+  let streets = null;  // loop id -> street name, read once (a sensor without one shows its id)
   const el = h("div", { class: "panel", id: "damping-panel" },
     h("h3", {}, "Detector sensitivity"),
     h("p", { class: "muted" }, "Each dismissed incident raises its loop's alarm thresholds ×1.5 (at most ×8); ",
@@ -21,8 +22,13 @@ export function sensitivityPanel(isOperator) {
   async function refresh() {
     try {
       const data = await api("/api/brain/incidents/damping");
+      if (streets === null && data.detectors.length) {
+        const known = await api("/api/brain/detectors").catch(() => ({ detectors: [] }));
+        streets = new Map(known.detectors.filter((d) => d.street).map((d) => [d.id, d.street]));
+      }
+      const label = (id) => (streets && streets.has(id) ? `${streets.get(id)} · ${id}` : id);
       items.replaceChildren(...(data.detectors.length ? data.detectors.map((d) => h("li", { id: `damping-${d.detector}` },
-        h("b", {}, d.detector), ` · thresholds ×${d.damping.toFixed(2)} since ${new Date(d.updated_at).toLocaleTimeString()}`,
+        h("b", {}, label(d.detector)), ` · thresholds ×${d.damping.toFixed(2)} since ${new Date(d.updated_at).toLocaleTimeString()}`,
         isOperator ? [" ", h("button", { type: "button", id: `damping-reset-${d.detector}`, onclick: () => reset(d) }, "Reset")] : []))
         : [h("li", {}, "No loop is damped: every one alarms at full sensitivity.")]));
     } catch (err) {
