@@ -72,3 +72,5 @@ def test_the_api_reference_renders_from_hostcitys_own_files(
     assert page.locator(".swagger-ui .opblock").count() > 50  # every route, by pillar
     assert "HostCity" in page.inner_text(".swagger-ui .info")
     assert outside == []
+    banner = live_server.log_file.read_text()
+    assert "API reference:  http://" in banner and "/docs (readiness probe: " in banner

@@ -120,6 +120,7 @@ def demo(
     typer.echo(f"  operator token: {tokens[Role.OPERATOR]}")
     typer.echo(f"  fan token:      {tokens[Role.FAN]}")
     typer.echo(f"  gate token:     {tokens[Role.GATE]} (a gate device of venue-1)")
+    typer.echo(f"  API reference:  {url}/docs (readiness probe: {url}/api/ready)")
     for line in notes:
         typer.echo(f"  {line}")
     typer.echo("  Press Ctrl+C to stop.")
