@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from hostcity.cli.main import main
 from hostcity.core.auth import Role, create_user
 from hostcity.core.backup import backup_database
 from hostcity.core.db import session_scope
-from hostcity.core.errors import InputError, NotFoundError
+from hostcity.core.errors import InputError, NotFoundError, StorageError
 from hostcity.core.platform import Platform
 from hostcity.core.settings import Settings
 
@@ -119,3 +121,17 @@ def test_a_database_whose_path_has_spaces_and_a_hash_is_copied(tmp_path: Path) -
         assert copy.execute("SELECT x FROM t").fetchall() == [(42,)]
     finally:
         copy.close()
+
+
+def test_a_backup_that_cannot_be_written_is_named_and_leaves_nothing_behind(
+    settings: Settings, platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del platform
+
+    def full_disk(_src: object, _dst: object) -> None:  # a full disk cannot be made here
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("hostcity.core.backup.os.replace", full_disk)
+    with pytest.raises(StorageError, match=r"cannot write the backup to .*: No space left"):
+        backup_database(settings.resolved_database_url, tmp_path / "copy.db")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # no copy, partial or whole

@@ -72,6 +72,8 @@ def backup_database(
         _copy(source, partial, progress)
         tables, revisions = _check(partial)
         os.replace(partial, dest)
+    except OSError as exc:
+        raise StorageError(f"cannot write the backup to {dest}: {exc.strerror}") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
