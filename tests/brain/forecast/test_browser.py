@@ -59,6 +59,7 @@ def test_open_a_detectors_forecast_chart(page: Any, server: tuple[str, dict[str,
     page.wait_for_function(f"{label}.includes('detector 4')")
     assert page.locator("#forecast-band").get_attribute("points")
     assert "detector 4" in page.locator("#forecast-summary").inner_text()
+    assert "band held" in page.inner_text("#forecast-model")  # how far to trust the band
     page.select_option("#forecast-feature", "speed")
     page.wait_for_function(f"{label}.startsWith('speed')")
     assert page.locator("#forecast-congestion li").count() >= 1

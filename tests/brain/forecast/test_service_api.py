@@ -74,6 +74,10 @@ def test_forecasts_route_gives_12_steps_with_a_band(
     assert body["detector"] == "2"
     assert body["model"]["version"] == trained["version"]
     assert body["model"]["name"] == trained["chosen"]
+    models: list[dict[str, object]] = trained["metrics"]["models"]  # type: ignore[index]
+    served = next(m for m in models if m["name"] == trained["chosen"])
+    assert body["model"]["band_coverage"] == served["band_coverage"]  # what the backtest measured
+    assert 0.0 <= body["model"]["band_coverage"] <= 1.0
     assert len(body["forecast"]) == 12
     assert [s["minutes_ahead"] for s in body["forecast"]] == list(range(5, 65, 5))
     for step in body["forecast"]:

@@ -93,6 +93,8 @@ class ForecastService:
             "beats_baselines": bundle.beats_baselines,
             "note": note,
             "test_mae": metrics.get(chosen, {}).get("mae"),
+            # share of test readings its band held (nominally 0.8; None for older models)
+            "band_coverage": metrics.get(chosen, {}).get("band_coverage"),
             "data": bundle.metadata["data"],
         }
 

@@ -122,7 +122,9 @@ export function renderForecast(el, ctx) {
     const keep = featurePicker.value;
     featurePicker.replaceChildren(...current.features.map((f) => h("option", { value: f }, f)));
     if (current.features.includes(keep)) featurePicker.value = keep;
-    model.textContent = `Model: ${current.model.name} (version ${current.model.version}); ${current.model.note}. Inputs from ${current.source}.`;
+    const held = current.model.band_coverage;
+    const band = held == null ? "" : ` Its band held ${Math.round(held * 100)}% of the backtest's readings (nominally 80%).`;
+    model.textContent = `Model: ${current.model.name} (version ${current.model.version}); ${current.model.note}.${band} Inputs from ${current.source}.`;
     summary.textContent = inputsNote(current) + (current.congestion_in_min !== null
       ? `Congestion expected at detector ${id} in ${current.congestion_in_min} minutes.`
       : current.congestion_possible_in_min != null
