@@ -2,6 +2,7 @@
 // the detectors where congestion is expected within the hour.
 import { api, h, svg, toast } from "../../app.js";
 import { isPreparing } from "./congestion_layer.js";
+import { loopLabel, loopStreets } from "./network.js";
 
 const W = 720;
 const H = 280;
@@ -149,12 +150,9 @@ export function renderForecast(el, ctx) {
       return REFRESH_MS;
     }
     const selected = picker.value || (ctx.args && ctx.args[1]) || overview.detectors[0];
-    if (streets === null) {  // the loops' street names, once (a sensor without one shows its id)
-      const known = await api("/api/brain/detectors").catch(() => ({ detectors: [] }));
-      streets = new Map(known.detectors.filter((d) => d.street).map((d) => [d.id, d.street]));
-    }
+    if (streets === null) streets = await loopStreets();  // the loops' street names, once
     picker.replaceChildren(...overview.detectors.map((d) => h("option", { value: d },
-      streets.has(d) ? `${streets.get(d)} · ${d}` : d)));
+      loopLabel(streets, d))));
     picker.value = overview.detectors.includes(selected) ? selected : overview.detectors[0];
     const item = (c) => h("li", {},
       h("a", { href: "#", dataset: { detector: c.detector }, onclick: (e) => {

@@ -8,3 +8,14 @@ export async function twinNetwork() {
   const network = status.network ? await api("/api/brain/twin/network") : null;
   return { network, status };
 }
+
+// Each loop's street name by loop id (a loop without one is left out; it shows its id).
+export async function loopStreets() {
+  const known = await api("/api/brain/detectors").catch(() => ({ detectors: [] }));
+  return new Map(known.detectors.filter((d) => d.street).map((d) => [d.id, d.street]));
+}
+
+// A loop as the City Brain lists name it: "street · id", or its id alone.
+export function loopLabel(streets, id) {
+  return streets && streets.has(id) ? `${streets.get(id)} · ${id}` : id;
+}

@@ -1,6 +1,7 @@
 // Detector sensitivity on the Incidents tab: the loops that dismissals made less sensitive,
 // and (for operators) a reset for each, when the dismissals were mistakes.
 import { api, h, toast, errorText } from "../../app.js";
+import { loopLabel, loopStreets } from "./network.js";
 
 export function sensitivityPanel(isOperator) {
   const items = h("ul", { id: "damping-list", class: "muted" });
@@ -22,13 +23,9 @@ export function sensitivityPanel(isOperator) {
   async function refresh() {
     try {
       const data = await api("/api/brain/incidents/damping");
-      if (streets === null && data.detectors.length) {
-        const known = await api("/api/brain/detectors").catch(() => ({ detectors: [] }));
-        streets = new Map(known.detectors.filter((d) => d.street).map((d) => [d.id, d.street]));
-      }
-      const label = (id) => (streets && streets.has(id) ? `${streets.get(id)} · ${id}` : id);
+      if (streets === null && data.detectors.length) streets = await loopStreets();
       items.replaceChildren(...(data.detectors.length ? data.detectors.map((d) => h("li", { id: `damping-${d.detector}` },
-        h("b", {}, label(d.detector)), ` · thresholds ×${d.damping.toFixed(2)} since ${new Date(d.updated_at).toLocaleTimeString()}`,
+        h("b", {}, loopLabel(streets, d.detector)), ` · thresholds ×${d.damping.toFixed(2)} since ${new Date(d.updated_at).toLocaleTimeString()}`,
         isOperator ? [" ", h("button", { type: "button", id: `damping-reset-${d.detector}`, onclick: () => reset(d) }, "Reset")] : []))
         : [h("li", {}, "No loop is damped: every one alarms at full sensitivity.")]));
     } catch (err) {
