@@ -18,7 +18,7 @@ from hostcity.core.platform import Platform, open_platform
 from hostcity.core.settings import Settings, load_settings
 
 TEST_SECRET = "test-secret-key-0123456789abcdef"
-pytest_plugins = ["tests.browser_harness"]
+pytest_plugins = ["tests.browser_harness", "tests.mqtt_harness"]
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +61,11 @@ def client(settings: Settings, platform: Platform) -> Iterator[TestClient]:
 @pytest.fixture
 def tokens(platform: Platform) -> dict[str, str]:
     """One token per role: 'operator', 'fan', and 'gate' (bound to venue 'venue-1')."""
+    return role_tokens(platform)
+
+
+def role_tokens(platform: Platform) -> dict[str, str]:
+    """Create one user per role on ``platform``; their tokens by role name."""
     made: dict[str, str] = {}
     with session_scope(platform.session_factory) as session:
         for role, venue in ((Role.OPERATOR, None), (Role.FAN, None), (Role.GATE, "venue-1")):

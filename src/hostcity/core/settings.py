@@ -51,6 +51,27 @@ class BrainSettings(BaseModel):
         description="record only the first hours of those days (quick test runs)",
     )
 
+    mqtt_url: str | None = Field(
+        default=None,
+        description="the MQTT broker sensors publish their readings to, e.g. mqtt://host:1883 "
+        "(mqtts:// for TLS, mqtt://user:password@host for a login); unset: no MQTT feed",
+    )
+    mqtt_topic: str = Field(
+        default="hostcity/traffic/#",
+        description="topic filter of the sensors' messages: each one NGSI-LD TrafficFlowObserved "
+        "entity or a JSON array of them",
+    )
+    mqtt_group: str | None = Field(
+        default="hostcity",
+        description="shared-subscription group ($share/GROUP/topic), so that several servers "
+        "split the stream instead of each storing all of it; empty: a plain subscription",
+    )
+    mqtt_client_id: str | None = Field(
+        default=None,
+        description="the feed's MQTT client id, which keeps its session (and the messages "
+        "queued while it was away) across restarts; one per server (default hostcity-HOSTNAME)",
+    )
+
     @model_validator(mode="after")
     def _reads_fill_stored_readings(self) -> BrainSettings:
         reads = self.detector_interval_s / min(self.loop_interval_s, self.detector_interval_s)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hostcity.brain.twin.adapters import store
 from hostcity.brain.twin.live import LiveHub
 from hostcity.brain.twin.ngsi import parse_batch
+from hostcity.brain.twin.sensor_feed import SensorFeedBuffer
 from hostcity.brain.twin.types import (
     CONTROLLER_NAMES,
     DetectorSpec,
@@ -76,6 +77,7 @@ class TwinService:
         self.net_file: Path | None = None
         self.switch: ControllerSwitch | None = None
         self.run_hooks: list[Any] = []  # RunHooks: features acting in each simulation run
+        self.feeds: list[SensorFeedBuffer] = []  # sensor feeds from brokers (brain.mqtt_url)
 
     # ingestion ------------------------------------------------------------------------------
 
@@ -86,19 +88,28 @@ class TwinService:
             ValidationFailed: naming the first bad entity and field; nothing is stored.
             StorageError: when the database refuses the write; nothing is stored.
         """
-        observations = parse_batch(payload, source=source)
+        return self.store_observations(parse_batch(payload, source=source), source=source)
+
+    def store_observations(self, observations: list[Observation], *, source: str) -> IngestResult:
+        """Store validated observations in one transaction, then push them to live listeners
+        (the UI, live incident detection) in events of at most ``PUSHED_PER_EVENT``.
+
+        Raises:
+            StorageError: when the database refuses the write; nothing is stored.
+        """
         with session_scope(self.session_factory) as session:
             stored = store.insert_observations(session, observations)
-        detectors = sorted({o.detector_id for o in observations})
-        self.hub.publish(
-            "observations",
-            {
-                "count": stored,
-                "source": source,
-                "observations": [o.to_dict() for o in observations[:PUSHED_PER_EVENT]],
-            },
-        )
-        return IngestResult(stored=stored, detectors=detectors)
+        for start in range(0, len(observations), PUSHED_PER_EVENT):
+            chunk = observations[start : start + PUSHED_PER_EVENT]
+            self.hub.publish(
+                "observations",
+                {
+                    "count": len(chunk),
+                    "source": source,
+                    "observations": [o.to_dict() for o in chunk],
+                },
+            )
+        return IngestResult(stored=stored, detectors=sorted({o.detector_id for o in observations}))
 
     def publish_loop_reads(self, payload: Any, *, clock: dict[str, Any] | None = None) -> int:
         """Validate the twin's latest loop reads and push them to live listeners; not stored.

@@ -62,6 +62,13 @@ def get_observations(
     return {"observations": [o.to_dict() for o in found]}
 
 
+@router.get("/feeds")
+def get_feeds(_caller: Operator, platform: PlatformDep) -> dict[str, Any]:
+    """The sensor feeds from brokers (``brain.mqtt_url``): connection state and counters of
+    messages, stored readings, refused messages and the last problem (operators only)."""
+    return {"feeds": [feed.status.to_dict() for feed in _service(platform).feeds]}
+
+
 @router.get("/detectors")
 def get_detectors(_caller: AnyUser, platform: PlatformDep) -> dict[str, Any]:
     """The twin's loops and every sensor that reported, with its latest observation."""

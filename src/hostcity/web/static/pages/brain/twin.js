@@ -2,6 +2,7 @@
 import { api, h, svg, toast, token } from "../../app.js";
 import { twinNetwork } from "./network.js";
 import { congestionLayer } from "./congestion_layer.js";
+import { sensorFeedsPanel } from "./sensor_feeds.js";
 
 const RETRY_MS = 3000;
 const POLL_MS = 2000;
@@ -72,6 +73,7 @@ export function renderTwin(el, ctx) {
   const congestion = congestionLayer(map);
   const junctionBody = h("tbody", {});
   const feed = h("ul", { id: "observation-feed", class: "muted" });
+  const feeds = isOperator ? sensorFeedsPanel() : null;
   el.append(
     status,
     h("div", { class: "tiles" }, vehicles.el, speed.el, delay.el, clock.el),
@@ -84,7 +86,8 @@ export function renderTwin(el, ctx) {
           h("div", { style: "max-height:420px;overflow:auto" }, h("table", { id: "junction-list", style: "table-layout:fixed" },
             h("thead", {}, h("tr", {}, h("th", {}, "signal"), h("th", { style: "width:140px" }, "controller"))),
             junctionBody))),
-        h("div", { class: "panel" }, h("h3", {}, "Latest detector readings"), feed))));
+        h("div", { class: "panel" }, h("h3", {}, "Latest detector readings"), feed),
+        feeds ? feeds.el : [])));
 
   const edgeEls = new Map();
   const edgeLimits = new Map();
@@ -149,8 +152,10 @@ export function renderTwin(el, ctx) {
       : "simulated time";
     const restarting = s.state.startsWith("restarting");
     const speedText = s.achieved_speed ? ` · ${s.achieved_speed}× real time` : "";
-    status.textContent = `Twin ${s.state} · scenario ${s.scenario} · ${s.detectors} loops${speedText}` +
-      (s.restarts ? ` · ${s.restarts} restart(s)` : "");
+    status.textContent = s.state === "disabled"
+      ? "Twin disabled: no simulated traffic on the map; sensor readings still arrive below."
+      : `Twin ${s.state} · scenario ${s.scenario} · ${s.detectors} loops${speedText}` +
+        (s.restarts ? ` · ${s.restarts} restart(s)` : "");
     status.className = restarting ? "warn" : s.state.startsWith("running") ? "ok" : "muted";
   }
 
@@ -237,9 +242,11 @@ export function renderTwin(el, ctx) {
     try {
       const { network, status: twin } = await twinNetwork();
       showStatus(twin);
-      if (!network) { later(load, RETRY_MS); return; }  // still starting
-      drawNetwork(network);
-      drawJunctions(await api("/api/brain/twin/junctions"));
+      if (!network && twin.state !== "disabled") { later(load, RETRY_MS); return; }  // starting
+      if (network) {
+        drawNetwork(network);
+        drawJunctions(await api("/api/brain/twin/junctions"));
+      }
       const recent = await api("/api/brain/observations?limit=5");
       if (recent.observations.length) {
         showObservations({ count: recent.observations.length, source: "the store", observations: recent.observations });
@@ -263,6 +270,7 @@ export function renderTwin(el, ctx) {
   return () => {
     stopped = true;
     congestion.stop();
+    if (feeds) feeds.stop();
     abort.abort();
     for (const t of timers) clearTimeout(t);
   };
