@@ -180,3 +180,20 @@ def test_the_status_reads_as_json() -> None:
     assert body["state"] == "disconnected" and body["since"] == NOW.isoformat()
     assert body["stored"] == 7 and body["kind"] == "mqtt" and body["last_message_at"] is None
     assert json.loads(json.dumps(body)) == body
+
+
+def test_received_messages_are_checked_when_taken() -> None:
+    buffer = SensorFeedBuffer(broker="b", topic="t")
+    buffer.receive("t/gw", message(minute("a", 0)), NOW)
+    buffer.receive("t/gw", b"{oops", NOW)
+    assert buffer.status.pending == 2 and buffer.status.messages == 0  # not checked yet
+    assert [o.detector_id for o in buffer.take(10)] == ["a"]
+    assert (buffer.status.messages, buffer.status.rejected, buffer.status.pending) == (2, 1, 0)
+
+
+def test_received_messages_are_bounded_too() -> None:
+    buffer = SensorFeedBuffer(broker="b", topic="t", max_pending=2)
+    for m in range(3):
+        buffer.receive("t", message(minute("a", m)), NOW)
+    assert buffer.status.given_up == 1
+    assert [o.observed_from.minute for o in buffer.take(10)] == [1, 2]

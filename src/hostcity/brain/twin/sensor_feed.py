@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,10 @@ REMEMBERED_KEYS = 50_000
 """Readings remembered to drop a broker's redelivery (QoS 1 delivers at least once)."""
 MAX_PROBLEM_CHARS = 300
 DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
+YIELD_EVERY = 20
+"""Messages checked between two yields of the interpreter to the broker's network thread:
+without them that thread waits for the lock of the interpreter while this one works, its
+acknowledgements lag, and the broker drops what it cannot queue (Mosquitto: 1,000 messages)."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,7 @@ class SensorFeedBuffer:
     remembered: int = REMEMBERED_KEYS
     _status: FeedStatus = field(init=False)
     _pending: list[Observation] = field(init=False, default_factory=list)
+    _inbox: deque[tuple[str, bytes, datetime]] = field(init=False, default_factory=deque)
     _seen: OrderedDict[tuple[str, datetime, datetime], None] = field(
         init=False, default_factory=OrderedDict
     )
@@ -173,7 +179,20 @@ class SensorFeedBuffer:
     def status(self) -> FeedStatus:
         """The counters now."""
         with self._lock:
-            return replace(self._status, pending=len(self._pending))
+            return replace(self._status, pending=len(self._pending) + len(self._inbox))
+
+    def receive(self, topic: str, payload: bytes, now: datetime) -> None:
+        """Hold one message as it came, to be checked by ``take``.
+
+        The broker's network thread calls this and must return at once: it acknowledges the
+        message on return, and the broker sends the next ones only then. A slow consumer makes
+        the broker queue, and then drop, what the sensors publish.
+        """
+        with self._lock:
+            if len(self._inbox) >= self.max_pending:
+                self._inbox.popleft()
+                self._status = replace(self._status, given_up=self._status.given_up + 1)
+            self._inbox.append((topic, payload, now))
 
     def set_state(self, state: str, now: datetime, problem: str | None = None) -> None:
         """Note the broker connection's state (and why, when it dropped)."""
@@ -216,7 +235,18 @@ class SensorFeedBuffer:
         return len(fresh)
 
     def take(self, limit: int) -> list[Observation]:
-        """Up to ``limit`` held readings, oldest first, to store now."""
+        """Up to ``limit`` held readings, oldest first, to store now (after checking the
+        messages ``receive`` held)."""
+        checked = 0
+        while True:
+            with self._lock:
+                if not self._inbox or len(self._pending) >= limit:
+                    break
+                topic, payload, at = self._inbox.popleft()
+            self.accept(topic, payload, at)
+            checked += 1
+            if checked % YIELD_EVERY == 0:
+                time.sleep(0)  # let the broker's thread read and acknowledge the next ones
         with self._lock:
             batch = self._pending[:limit]
             del self._pending[:limit]

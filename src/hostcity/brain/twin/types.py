@@ -49,7 +49,7 @@ class Observation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ISO timestamps."""
-        data = asdict(self)
+        data = dict(vars(self))  # every field is a scalar: no deep copy (asdict) needed
         data["observed_from"] = self.observed_from.isoformat()
         data["observed_to"] = self.observed_to.isoformat()
         return data

@@ -24,6 +24,7 @@ from hostcity.brain.twin.sensor_feed import (
     subscription,
 )
 from hostcity.brain.twin.service import PUSHED_PER_EVENT
+from hostcity.brain.twin.types import Observation
 from hostcity.core.errors import HostCityError
 from hostcity.core.timeutil import utcnow
 
@@ -38,7 +39,7 @@ FLUSH_S = 0.5
 """How often held readings are stored: at most this late on the map, in few transactions."""
 RETRY_S = 5.0
 """How long to wait before storing again after the database refused a batch."""
-STORE_BATCH = 4 * PUSHED_PER_EVENT
+STORE_BATCH = PUSHED_PER_EVENT
 LOG_EVERY_S = 30.0
 """Refused messages are logged at most this often (the status counts every one)."""
 
@@ -150,11 +151,7 @@ class MqttSensorFeed:
         self._log_rarely(problem)
 
     def _on_message(self, _client: Any, _userdata: Any, message: Any) -> None:
-        before = self.buffer.status.rejected
-        self.buffer.accept(message.topic, bytes(message.payload), utcnow())
-        status = self.buffer.status
-        if status.rejected > before:
-            self._log_rarely(f"refused {status.problem} ({status.rejected} refused so far)")
+        self.buffer.receive(message.topic, bytes(message.payload), utcnow())
 
     # storing (the feed's own thread) ---------------------------------------------------------
 
@@ -166,7 +163,8 @@ class MqttSensorFeed:
     def flush(self) -> int:
         """Store every held reading now; returns how many were stored."""
         stored = 0
-        while batch := self.buffer.take(STORE_BATCH):
+        rejected = self.buffer.status.rejected
+        while batch := self._take(rejected):
             try:
                 result = self.service.store_observations(batch, source=SOURCE)
             except HostCityError as exc:  # the database is away or full: keep them, retry
@@ -184,7 +182,15 @@ class MqttSensorFeed:
                 continue
             self.buffer.stored(result.stored)
             stored += result.stored
+            time.sleep(0)  # let the broker's thread acknowledge what came meanwhile
         return stored
+
+    def _take(self, rejected_before: int) -> list[Observation]:
+        batch = self.buffer.take(STORE_BATCH)
+        status = self.buffer.status
+        if status.rejected > rejected_before:
+            self._log_rarely(f"refused {status.problem} ({status.rejected} refused so far)")
+        return batch
 
     def _log_rarely(self, message: str) -> None:
         now = time.monotonic()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from hostcity.brain.twin.adapters.tables import ObservationRow
@@ -13,23 +14,23 @@ from hostcity.brain.twin.types import Observation
 from hostcity.core.timeutil import as_utc
 
 
-def _to_row(observation: Observation) -> ObservationRow:
-    return ObservationRow(
-        detector_id=observation.detector_id,
-        observed_from=observation.observed_from,
-        observed_to=observation.observed_to,
-        intensity_veh=observation.intensity_veh,
-        flow_veh_per_h=observation.flow_veh_per_h,
-        occupancy=observation.occupancy,
-        speed_mps=observation.speed_mps,
-        lane_id=observation.lane_id,
-        road_segment=observation.road_segment,
-        lon=observation.lon,
-        lat=observation.lat,
-        source=observation.source,
-        green_s=observation.green_s,
-        occupied_now=observation.occupied_now,
-    )
+def _to_values(observation: Observation) -> dict[str, Any]:
+    return {
+        "detector_id": observation.detector_id,
+        "observed_from": observation.observed_from,
+        "observed_to": observation.observed_to,
+        "intensity_veh": observation.intensity_veh,
+        "flow_veh_per_h": observation.flow_veh_per_h,
+        "occupancy": observation.occupancy,
+        "speed_mps": observation.speed_mps,
+        "lane_id": observation.lane_id,
+        "road_segment": observation.road_segment,
+        "lon": observation.lon,
+        "lat": observation.lat,
+        "source": observation.source,
+        "green_s": observation.green_s,
+        "occupied_now": observation.occupied_now,
+    }
 
 
 def _from_row(row: ObservationRow) -> Observation:
@@ -52,10 +53,13 @@ def _from_row(row: ObservationRow) -> Observation:
 
 
 def insert_observations(session: Session, observations: Iterable[Observation]) -> int:
-    """Add every observation to ``session``; the caller's transaction commits them together."""
-    rows = [_to_row(o) for o in observations]
-    session.add_all(rows)
-    session.flush()
+    """Insert every observation in ``session``'s transaction, which commits them together.
+
+    One bulk INSERT (not an ORM object per row): sensor feeds store thousands at a time.
+    """
+    rows = [_to_values(o) for o in observations]
+    if rows:
+        session.execute(insert(ObservationRow), rows)
     return len(rows)
 
 
