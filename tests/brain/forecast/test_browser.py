@@ -156,10 +156,14 @@ def test_layer_and_tab_say_forecasts_are_being_prepared_then_show_them(
         empty = page.wait_for_selector("#forecast-empty[data-state='preparing']")
         assert empty.inner_text().startswith("forecasts are being prepared: 55%")
         assert page.get_attribute("#forecast-empty progress", "value") == "55"
+        assert not page.is_visible("#forecast-detector")  # no empty pickers while preparing
+        assert not page.is_visible("#forecast-congestion-section")
 
         hidden.rename(models)  # the job saved its model
         page.wait_for_selector("#forecast-chart #forecast-line", timeout=15_000)
         assert page.locator("#forecast-detector option").count() == 6
+        assert page.is_visible("#forecast-detector")
+        assert page.is_visible("#forecast-congestion-section")
 
         page.goto(f"{url}/#/brain/live")
         page.wait_for_selector("#brain-map polyline[data-edge='e0']", state="attached")

@@ -91,11 +91,12 @@ export function renderForecast(el, ctx) {
   const chartBox = h("div", { id: "forecast-chart-box" });
   const summary = h("p", { id: "forecast-summary" });
   const congestion = h("ul", { id: "forecast-congestion" });
-  el.append(
-    h("div", { class: "toolbar" }, h("label", {}, "Detector ", picker), " ", h("label", {}, "Show ", featurePicker)),
-    model, chartBox, summary,
-    h("h3", {}, "Congestion expected (or possible) this hour"), congestion,
-  );
+  // The pickers and the congestion list wait for the first forecasts (hidden while preparing).
+  const toolbar = h("div", { class: "toolbar", hidden: true },
+    h("label", {}, "Detector ", picker), " ", h("label", {}, "Show ", featurePicker));
+  const congestionSection = h("div", { id: "forecast-congestion-section", hidden: true },
+    h("h3", {}, "Congestion expected (or possible) this hour"), congestion);
+  el.append(toolbar, model, chartBox, summary, congestionSection);
   let current = null;
   let timer = null;
   let streets = null;
@@ -157,7 +158,7 @@ export function renderForecast(el, ctx) {
     const item = (c) => h("li", {},
       h("a", { href: "#", dataset: { detector: c.detector }, onclick: (e) => {
         e.preventDefault(); picker.value = c.detector; showDetector(c.detector);
-      } }, `Detector ${c.detector}`), `: congestion ${c.likelihood || "expected"} in ${c.congestion_in_min} minutes`);
+      } }, loopLabel(streets, c.detector)), `: congestion ${c.likelihood || "expected"} in ${c.congestion_in_min} minutes`);
     const expected = overview.congestion.filter((c) => c.likelihood !== "possible");
     const possible = overview.congestion.filter((c) => c.likelihood === "possible");
     congestion.replaceChildren(
@@ -165,6 +166,8 @@ export function renderForecast(el, ctx) {
       ...(possible.length ? [h("li", { class: "muted" }, h("details", { id: "forecast-possible" },
         h("summary", {}, `${possible.length} more where it is possible (only the band's edge crosses)`),
         h("ul", {}, ...possible.map(item))))] : []));
+    toolbar.hidden = false;
+    congestionSection.hidden = false;
     await showDetector(picker.value);
     return REFRESH_MS;
   }
