@@ -26,6 +26,7 @@ MOSQUITTO_CANDIDATES = (
 STARTUP_TIMEOUT_S = 10.0
 _outcomes: list[str] = []
 _deselected: list[int] = []
+_started: list[int] = []
 
 
 def _mosquitto() -> str | None:
@@ -74,6 +75,7 @@ def mqtt_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
     log = (folder / "mosquitto.log").open("wb")
     process = subprocess.Popen([binary, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    _started.append(port)
     try:
         _wait_for_port(port, process)
         yield f"mqtt://127.0.0.1:{port}"
@@ -109,7 +111,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             "or install mosquitto)"
         )
         return
-    where = os.environ.get(MQTT_ENV) or "a mosquitto the tests started"
+    where = os.environ.get(MQTT_ENV) or ("a mosquitto the tests started" if _started else "")
     terminalreporter.write_line(
-        f"MQTT broker tests: {len(_outcomes)} ran, {_outcomes.count('passed')} passed ({where})"
+        f"MQTT broker tests: {len(_outcomes)} ran, {_outcomes.count('passed')} passed"
+        + (f" ({where})" if where else "")
     )

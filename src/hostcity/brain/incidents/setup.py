@@ -17,7 +17,8 @@ TWIN_SERVICE = "brain.twin"
 
 
 def register(platform: Platform) -> None:
-    """Add the incident service, its webhook sender and, beside a running twin, live detection."""
+    """Add the incident service, its webhook sender and live detection (on the twin's loops
+    and on every sensor reading stored from elsewhere)."""
     dispatcher = WebhookDispatcher()
     service = IncidentService(platform.session_factory, dispatcher)
     platform.services[SERVICE] = service
@@ -28,7 +29,7 @@ def register(platform: Platform) -> None:
         from hostcity.brain.incidents.adapters.exercise_hook import ExerciseTwinHook
 
         twin.run_hooks.append(ExerciseTwinHook(service.exercises))  # plays operators' exercises
-    if twin is not None and platform.settings.brain.twin_enabled:
+        # live detection reads the twin's loops and real sensors' readings (HTTP, MQTT) alike
         from hostcity.brain.incidents.adapters.live_runner import LiveIncidentWorker
         from hostcity.brain.incidents.adapters.sumo_graph import live_graph
 

@@ -42,6 +42,11 @@ class Subscription:
                 self._ready.wait(timeout_s)
             return self._events.popleft() if self._events else None
 
+    def wake(self) -> None:
+        """Wake a reader waiting in ``get`` at once, with no event (so that it can stop)."""
+        with self._ready:
+            self._ready.notify_all()
+
     def close(self) -> None:
         """Stop listening."""
         self._hub.unsubscribe(self)

@@ -42,6 +42,9 @@ class SubscriptionLike(Protocol):
     def get(self, timeout_s: float) -> EventLike | None:
         """The next event, or None after ``timeout_s``."""
 
+    def wake(self) -> None:
+        """Return a waiting ``get`` at once."""
+
     def close(self) -> None:
         """Stop listening."""
 
@@ -110,6 +113,7 @@ class LiveIncidentWorker:
         self._origin: datetime | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._subscription: SubscriptionLike | None = None
 
     def start(self) -> None:
         """Listen in a background thread."""
@@ -117,14 +121,18 @@ class LiveIncidentWorker:
             return
         self._stop.clear()
         subscription = self._subscribe()
+        self._subscription = subscription
         self._thread = threading.Thread(
             target=self._run, args=(subscription,), name=self.name, daemon=True
         )
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop listening."""
+        """Stop listening (at once: the waiting read is woken)."""
         self._stop.set()
+        if self._subscription is not None:
+            self._subscription.wake()
+            self._subscription = None
         if self._thread is not None:
             self._thread.join(timeout=5.0)
         self._thread = None
