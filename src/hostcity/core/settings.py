@@ -66,6 +66,11 @@ class BrainSettings(BaseModel):
         description="shared-subscription group ($share/GROUP/topic), so that several servers "
         "split the stream instead of each storing all of it; empty: a plain subscription",
     )
+    mqtt_alert_topic: str | None = Field(
+        default="hostcity/alerts/cap",
+        description="where each new incident's CAP 1.2 alert is published on that broker, "
+        "as TOPIC/INCIDENT_ID (QoS 1); empty: alerts go to webhooks only",
+    )
     mqtt_client_id: str | None = Field(
         default=None,
         description="the feed's MQTT client id, which keeps its session (and the messages "

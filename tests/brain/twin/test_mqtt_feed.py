@@ -20,7 +20,8 @@ from hostcity.brain.twin.sensor_feed import parse_broker_url
 from hostcity.brain.twin.service import PUSHED_PER_EVENT, IngestResult, TwinService
 from hostcity.brain.twin.setup import SERVICE
 from hostcity.brain.twin.types import Observation
-from hostcity.core.errors import StorageError
+from hostcity.core.db import session_scope
+from hostcity.core.errors import ConfigError, StorageError
 from hostcity.core.platform import Platform, open_platform
 from hostcity.core.settings import Settings
 from hostcity.core.timeutil import utcnow
@@ -283,3 +284,64 @@ def test_operators_see_the_feeds(settings: Settings) -> None:
 def test_without_a_broker_there_is_no_feed(client: TestClient, tokens: dict[str, str]) -> None:
     answer = client.get("/api/brain/feeds", headers=auth(tokens["operator"]))
     assert answer.status_code == 200 and answer.json() == {"feeds": []}
+
+
+def with_broker(settings: Settings, url: str, **changes: object) -> Settings:
+    brain = settings.brain.model_copy(update={"mqtt_url": url, **changes})
+    return settings.model_copy(update={"brain": brain})
+
+
+@pytest.mark.mqtt
+def test_new_incidents_are_published_as_cap_alerts(
+    settings: Settings, mqtt_broker: str, topic: str
+) -> None:
+    configured = with_broker(
+        settings,
+        mqtt_broker,
+        mqtt_topic=f"{topic}/sensors/#",
+        mqtt_alert_topic=f"{topic}/alerts/",
+        mqtt_client_id=f"hc-{topic}",
+    )
+    opened = open_platform(configured)
+    received: list[tuple[str, bytes]] = []
+    listener = Client(CallbackAPIVersion.VERSION2, client_id=f"board-{topic[-8:]}")
+    broker = parse_broker_url(mqtt_broker)
+    listener.on_message = lambda _c, _u, m: received.append((m.topic, bytes(m.payload)))
+    listener.connect(broker.host, broker.port)
+    listener.subscribe(f"{topic}/alerts/#", qos=1)
+    listener.loop_start()
+    try:
+        opened.start_workers()
+        wait_until(lambda: twin(opened).feeds[0].status.state == "connected", "connected")
+        incidents = opened.service("brain.incidents")
+        with session_scope(opened.session_factory) as session:
+            view = incidents.report(session, {"edge_id": "main-st", "severity": "severe"})
+        wait_until(lambda: bool(received), "the alert arrived")
+    finally:
+        listener.loop_stop()
+        listener.disconnect()
+        opened.close()
+    [(alert_topic, body)] = received
+    assert alert_topic == f"{topic}/alerts/{view.id}"
+    assert body.startswith(b"<?xml") and b"urn:oasis:names:tc:emergency:cap:1.2" in body
+    assert b"<status>Actual</status>" in body and b"main-st" in body
+
+
+def test_a_wildcard_alert_topic_is_refused(settings: Settings) -> None:
+    configured = with_broker(settings, "mqtt://127.0.0.1", mqtt_alert_topic="city/+/cap")
+    with pytest.raises(ConfigError, match="cannot publish alerts under 'city/\\+/cap'"):
+        open_platform(configured).close()
+
+
+def test_alerts_go_to_the_broker_only_when_there_is_one(settings: Settings) -> None:
+    for url, sinks in ((None, 0), ("mqtt://127.0.0.1", 1)):
+        opened = open_platform(with_broker(settings, url) if url else settings)
+        try:
+            assert len(opened.service("brain.incidents").alert_sinks) == sinks
+        finally:
+            opened.close()
+    off = open_platform(with_broker(settings, "mqtt://127.0.0.1", mqtt_alert_topic=""))
+    try:
+        assert off.service("brain.incidents").alert_sinks == []
+    finally:
+        off.close()

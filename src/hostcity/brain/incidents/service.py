@@ -127,6 +127,8 @@ class IncidentService:
         self.session_factory = session_factory
         self.dispatcher = dispatcher
         self.sender = sender
+        self.alert_sinks: list[Callable[[int, bytes], None]] = []
+        """Where else each new incident's CAP alert goes, as (incident id, XML): the broker."""
         store = ExerciseStore(session_factory)
         self.exercises = ExerciseBook(store, store.load())
 
@@ -391,12 +393,14 @@ class IncidentService:
         session.delete(row)
 
     def _notify(self, view: IncidentView, urls: list[str]) -> None:
-        if not urls:
+        if not urls and not self.alert_sinks:
             return
         exercise = self.exercises.exercise_of(view.id) is not None
         body = cap_alert_xml(view.cap(utcnow(), exercise=exercise), sender=self.sender).encode()
         for url in urls:
             self.dispatcher.enqueue(url, body)
+        for sink in self.alert_sinks:
+            sink(view.id, body)
 
 
 def _webhook_dict(row: WebhookRow) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from hostcity.brain.incidents.adapters.delivery import WebhookDispatcher
 from hostcity.brain.incidents.service import IncidentService
+from hostcity.brain.twin.sensor_feed import check_publish_topic
 
 if TYPE_CHECKING:
     from hostcity.brain.incidents.types import DetectorNode
@@ -25,6 +26,11 @@ def register(platform: Platform) -> None:
     platform.workers.append(dispatcher)
     platform.demo_seeders.append(_demo_lines)
     twin = platform.services.get(TWIN_SERVICE)
+    alert_topic = platform.settings.brain.mqtt_alert_topic
+    if twin is not None and twin.broker is not None and alert_topic:
+        broker = twin.broker
+        topic = check_publish_topic(alert_topic.rstrip("/"))
+        service.alert_sinks.append(lambda incident, cap: broker.publish(f"{topic}/{incident}", cap))
     if twin is not None:
         from hostcity.brain.incidents.adapters.exercise_hook import ExerciseTwinHook
 

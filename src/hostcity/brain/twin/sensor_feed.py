@@ -112,6 +112,20 @@ def check_topic_filter(topic: str) -> str:
     return topic
 
 
+def check_publish_topic(topic: str) -> str:
+    """A topic to publish under: no wildcards, not empty.
+
+    Raises:
+        ConfigError: naming the topic.
+    """
+    if not topic or "+" in topic or "#" in topic or "\x00" in topic or topic.startswith("$"):
+        raise ConfigError(
+            f"cannot publish alerts under {topic!r}: a topic without '+', '#' or a leading '$'",
+            hint="set HOSTCITY_BRAIN__MQTT_ALERT_TOPIC like hostcity/alerts/cap",
+        )
+    return topic
+
+
 def subscription(topic: str, group: str | None) -> str:
     """The filter to subscribe to: shared (``$share/GROUP/...``) when ``group`` is given, so
     that several HostCity servers split one stream instead of each storing all of it."""

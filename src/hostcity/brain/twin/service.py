@@ -53,6 +53,13 @@ class ControllerSwitch(Protocol):
         """Switch ``tls_id`` to ``name``."""
 
 
+class BrokerPublisher(Protocol):
+    """The connection to the city's MQTT broker, for other features to publish on."""
+
+    def publish(self, topic: str, payload: bytes) -> None:
+        """Send ``payload`` with QoS 1; held and sent on reconnection while the broker is away."""
+
+
 @dataclass(frozen=True)
 class IngestResult:
     """What a stored batch held."""
@@ -78,6 +85,7 @@ class TwinService:
         self.switch: ControllerSwitch | None = None
         self.run_hooks: list[Any] = []  # RunHooks: features acting in each simulation run
         self.feeds: list[SensorFeedBuffer] = []  # sensor feeds from brokers (brain.mqtt_url)
+        self.broker: BrokerPublisher | None = None  # the feed's connection, to publish on
 
     # ingestion ------------------------------------------------------------------------------
 

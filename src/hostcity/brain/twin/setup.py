@@ -66,6 +66,7 @@ def _add_mqtt_feed(platform: Platform, service: TwinService) -> None:
         client_id=brain.mqtt_client_id or f"hostcity-{socket.gethostname()}",
     )
     service.feeds.append(feed.buffer)
+    service.broker = feed
     platform.workers.append(feed)
 
 

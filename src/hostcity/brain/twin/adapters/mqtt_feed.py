@@ -113,6 +113,14 @@ class MqttSensorFeed:
             self._thread = None
         self.buffer.set_state("stopped", utcnow())
 
+    def publish(self, topic: str, payload: bytes) -> None:
+        """Send ``payload`` on this connection with QoS 1 (CAP alerts, for one); paho holds it
+        and sends it once the broker answers, so this never blocks."""
+        if self._client is None:
+            log.warning("MQTT: not started, so %d bytes for %s were not sent", len(payload), topic)
+            return
+        self._client.publish(topic, payload, qos=QOS)
+
     # paho callbacks (its network thread) -----------------------------------------------------
 
     def _on_connect(
