@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,28 +10,14 @@ import pytest
 from hostcity.core.platform import open_platform
 from hostcity.core.settings import Settings
 from tests.brain.twin.test_mqtt_feed import Publisher, minute
-from tests.browser_harness import OUTPUT_DIR, serve_in_thread
+from tests.browser_harness import screenshot_page, serve_in_thread
 from tests.conftest import role_tokens
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.mqtt]
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A page of the shared headless Chromium; JavaScript errors fail the test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    new_page = context.new_page()
-    errors: list[str] = []
-    new_page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield new_page
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    new_page.screenshot(path=str(OUTPUT_DIR / "brain-sensor-feeds.png"), full_page=True)
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-
-
 def test_operator_sees_what_the_broker_brought(
-    page: Any, settings: Settings, mqtt_broker: str
+    browser: Any, settings: Settings, mqtt_broker: str
 ) -> None:
     topic = f"hostcity-test/{uuid.uuid4().hex[:10]}"
     brain = settings.brain.model_copy(
@@ -43,7 +28,10 @@ def test_operator_sees_what_the_broker_brought(
     tokens = role_tokens(platform)
     gateway = Publisher(mqtt_broker)
     try:
-        with serve_in_thread(configured, platform) as url:
+        with (
+            serve_in_thread(configured, platform) as url,
+            screenshot_page(browser, "brain-sensor-feeds.png", (1400, 900)) as page,
+        ):
             page.goto(f"{url}/#login={tokens['operator']}")
             page.wait_for_selector("#who-name")
             page.goto(f"{url}/#/brain/live")
