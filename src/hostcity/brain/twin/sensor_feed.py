@@ -167,8 +167,9 @@ def _key(observation: Observation) -> tuple[str, datetime, datetime]:
 
 @dataclass
 class SensorFeedBuffer:
-    """Validated readings waiting to be stored, with the feed's counters. Thread-safe: the
-    broker's network thread accepts while the storing thread takes.
+    """Messages and readings waiting to be stored, with the feed's counters. Thread-safe: the
+    broker's network thread hands messages over (``receive``) while the storing thread checks
+    and takes them (``take``).
 
     Each message is validated on its own, so one bad sensor does not cost the others their
     readings; a message with any bad entity is refused whole, like an HTTP batch.
