@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Longitude = Annotated[float | None, Field(default=None, ge=-180, le=180)]
+"""An optional WGS84 longitude in degrees."""
+Latitude = Annotated[float | None, Field(default=None, ge=-90, le=90)]
+"""An optional WGS84 latitude in degrees."""
 
 
 class InputModel(BaseModel):

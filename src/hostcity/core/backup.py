@@ -106,15 +106,11 @@ def _copy(source: Path, partial: Path, progress: ProgressFn | None) -> None:
             progress((total - remaining) / total, f"{total - remaining}/{total} pages")
 
     try:
-        src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst, pages=PAGES_PER_STEP, progress=report)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        with (
+            contextlib.closing(sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)) as src,
+            contextlib.closing(sqlite3.connect(partial)) as dst,
+        ):
+            src.backup(dst, pages=PAGES_PER_STEP, progress=report)
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc):
             raise InputError(
@@ -126,8 +122,7 @@ def _copy(source: Path, partial: Path, progress: ProgressFn | None) -> None:
 
 def _check(copy: Path) -> tuple[int, tuple[str, ...]]:
     """The copy's table count and migration revisions, after SQLite's integrity check."""
-    db = sqlite3.connect(copy)
-    try:
+    with contextlib.closing(sqlite3.connect(copy)) as db:
         verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
         if verdict != "ok":
             raise StorageError(f"the copy failed SQLite's integrity check: {verdict}")
@@ -137,5 +132,3 @@ def _check(copy: Path) -> tuple[int, tuple[str, ...]]:
         except sqlite3.OperationalError:  # not migrated by HostCity
             rows = []
         return int(tables[0]), tuple(sorted(str(r[0]) for r in rows))
-    finally:
-        db.close()

@@ -174,13 +174,8 @@ class ForecastService:
             "inputs_observed": inputs_observed,
             "inputs_needed": IN_STEPS,
             "forecast": steps,
-            **{
-                key: found.minutes_ahead if found and found.likelihood == likelihood else None
-                for key, likelihood in (
-                    ("congestion_in_min", EXPECTED),
-                    ("congestion_possible_in_min", POSSIBLE),
-                )
-            },
+            "congestion_in_min": _minutes_if(found, EXPECTED),
+            "congestion_possible_in_min": _minutes_if(found, POSSIBLE),
         }
 
     def overview(self) -> dict[str, Any]:
@@ -195,7 +190,7 @@ class ForecastService:
                 for d, o in found
                 if o is not None
             ),
-            key=lambda d: (d["likelihood"] != EXPECTED, d["congestion_in_min"], d["detector"]),
+            key=_expected_soonest_first("congestion_in_min"),
         )
         return {
             "model": self.model_info(bundle),
@@ -235,7 +230,7 @@ class ForecastService:
             if here is not None:
                 place = places.get(name, Place())
                 found.append({"detector": name, **place.to_dict(), **here.to_dict()})
-        found.sort(key=lambda d: (d["likelihood"] != EXPECTED, d["minutes_ahead"], d["detector"]))
+        found.sort(key=_expected_soonest_first("minutes_ahead"))
         return {
             "model": self.model_info(bundle),
             "source": source,
@@ -255,6 +250,16 @@ def _inputs_observed(window: RecentWindow, col: int) -> int:
 def _reading(feature: str, value: float) -> float | None:
     """A measured value as shown; a speed of 0 means no vehicle passed, so there is none."""
     return None if feature == SPEED and value == 0 else round(float(value), 2)
+
+
+def _minutes_if(found: Outlook | None, likelihood: str) -> int | None:
+    """Minutes until congestion of that likelihood, or None."""
+    return found.minutes_ahead if found is not None and found.likelihood == likelihood else None
+
+
+def _expected_soonest_first(minutes_key: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """Sort key of congestion entries: expected before possible, each soonest first."""
+    return lambda entry: (entry["likelihood"] != EXPECTED, entry[minutes_key], entry["detector"])
 
 
 def _band(bundle: ModelBundle, col: int) -> FloatArray:

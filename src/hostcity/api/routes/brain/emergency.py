@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from hostcity.api.deps import Operator, PlatformDep, RowId
-from hostcity.api.inputs import InputModel
+from hostcity.api.inputs import InputModel, Latitude, Longitude
 from hostcity.brain.emergency.calls import MAX_REASON_CHARS, CallLocation, RoadPicture
 from hostcity.brain.emergency.service import EmergencyService
 from hostcity.brain.emergency.setup import SERVICE
@@ -27,8 +27,8 @@ class LocationIn(InputModel):
 
     x: float | None = None
     y: float | None = None
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: Longitude = None
+    lat: Latitude = None
     edge: str | None = Field(default=None, min_length=1, max_length=200)
     pos_m: float | None = Field(default=None, ge=0)
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from hostcity.api.deps import AnyUser, Operator, PlatformDep, RowId, SessionDep
-from hostcity.api.inputs import InputModel
+from hostcity.api.inputs import InputModel, Latitude, Longitude
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.incidents.setup import SERVICE, TWIN_SERVICE
 from hostcity.core.errors import NotFoundError
@@ -36,8 +36,8 @@ class IncidentIn(InputModel):
     detector_id: str | None = Field(default=None, max_length=200)
     severity: str = "moderate"
     confidence: float = 1.0
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: Longitude = None
+    lat: Latitude = None
     evidence: dict[str, Any] | None = None
 
 

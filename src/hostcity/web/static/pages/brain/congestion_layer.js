@@ -99,21 +99,18 @@ export function congestionLayer(map) {
     for (const c of [...placed].reverse()) {
       const colour = minutesColour(c.minutes_ahead);
       const shape = shapes.get(c.edge);
-      if (isPossible(c)) {  // a ring, no road highlight: a possibility, not the forecast
-        markers.append(svg("circle", { cx: c.x, cy: -c.y, r: s * 7, fill: "none", stroke: colour,
-          "stroke-width": s * 2.5, "stroke-dasharray": `${s * 3} ${s * 2}`,
-          class: "congestion-marker congestion-possible", "data-detector": c.detector,
-          "data-minutes": c.minutes_ahead, "data-likelihood": "possible", style: "cursor:pointer",
-          onclick: () => { location.hash = `#/brain/forecast/${encodeURIComponent(c.detector)}`; } },
-          svg("title", {}, `${tooltip(c)} (click for its forecast chart)`)));
-        continue;
-      }
-      if (shape) {
+      const possible = isPossible(c);  // a dashed ring, no road highlight: not the forecast
+      if (shape && !possible) {
         highlights.append(svg("polyline", { points: shape.map(([x, y]) => `${x},${-y}`).join(" "),
           stroke: colour, "stroke-width": s * 7, class: "congestion-edge" }));
       }
-      markers.append(svg("circle", { cx: c.x, cy: -c.y, r: s * (c.severity === "severe" ? 10 : 7),
-        fill: colour, stroke: "#0f1720", "stroke-width": s * 1.5, class: "congestion-marker",
+      const look = possible
+        ? { r: s * 7, fill: "none", stroke: colour, "stroke-width": s * 2.5,
+          "stroke-dasharray": `${s * 3} ${s * 2}`, class: "congestion-marker congestion-possible",
+          "data-likelihood": "possible" }
+        : { r: s * (c.severity === "severe" ? 10 : 7), fill: colour, stroke: "#0f1720",
+          "stroke-width": s * 1.5, class: "congestion-marker" };
+      markers.append(svg("circle", { cx: c.x, cy: -c.y, ...look,
         "data-detector": c.detector, "data-minutes": c.minutes_ahead, style: "cursor:pointer",
         onclick: () => { location.hash = `#/brain/forecast/${encodeURIComponent(c.detector)}`; } },
         svg("title", {}, `${tooltip(c)} (click for its forecast chart)`)));
