@@ -50,6 +50,13 @@ class BrainSettings(BaseModel):
         gt=0,
         description="record only the first hours of those days (quick test runs)",
     )
+    sensor_graph: Path | None = Field(
+        default=None,
+        description="CSV of from,to[,distance] detector ids, one row per pair where traffic "
+        "passes 'from' and then 'to': links real sensors for live incident detection and "
+        "forecasting (the twin's loops are linked by its road network); unset: real sensors "
+        "are linked to those on the same road segment only",
+    )
 
     mqtt_url: str | None = Field(
         default=None,

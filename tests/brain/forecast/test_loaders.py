@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hostcity.brain.forecast.adapters.files import load_graph_csv
 from hostcity.brain.forecast.errors import ForecastDataError
-from hostcity.brain.forecast.training import load_benchmark
+from hostcity.brain.forecast.training import TrainRequest, load_benchmark
 from hostcity.brain.forecast.types import Series
 
 START = "2026-02-02T00:00:00Z"
@@ -95,3 +96,26 @@ def test_bad_start_time_fails_clearly(benchmark_files: tuple[Path, Path, Series]
     data, graph, _ = benchmark_files
     with pytest.raises(ForecastDataError, match="start time"):
         load_benchmark(data, graph, "yesterday")
+
+
+def test_a_citys_graph_skips_detectors_without_readings(tmp_path: Path) -> None:
+    """The store's data has only the detectors that reported; the city's graph names them all."""
+    graph = tmp_path / "city.csv"
+    graph.write_text("from,to,distance\ng-1,g-2,300\ng-2,g-silent,250\ng-2,g-3,400\n")
+    sensor_graph = load_graph_csv(graph, ("g-1", "g-2", "g-3"), skip_unknown=True)
+    assert (sensor_graph.sources, sensor_graph.targets) == ((0, 1), (1, 2))
+    assert sensor_graph.distances_m == (300.0, 400.0)
+    with pytest.raises(ForecastDataError, match="does not have: g-silent"):
+        load_graph_csv(graph, ("g-1", "g-2", "g-3"))  # a benchmark's graph must fit its data
+    with pytest.raises(ForecastDataError, match="none of its 3 links joins two detectors"):
+        load_graph_csv(graph, ("x", "y"), skip_unknown=True)
+
+
+def test_training_on_the_store_takes_the_citys_graph_unless_given_one(tmp_path: Path) -> None:
+    city = tmp_path / "city.csv"
+    own = str(tmp_path / "own.csv")
+    assert TrainRequest().on_city_graph(city).graph == str(city.resolve())
+    assert TrainRequest().on_city_graph(None).graph is None
+    assert TrainRequest(graph=own).on_city_graph(city).graph == own
+    benchmark = TrainRequest(data="d.npz", graph=own)
+    assert benchmark.on_city_graph(city) == benchmark

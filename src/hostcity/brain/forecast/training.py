@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ class TrainRequest:
     Attributes:
         data: Path of a benchmark .npz (T, N, F); None to train on the observation store.
         graph: Path of a from,to,distance CSV; None with the store to join nearest detectors.
+            With the store, links to detectors without readings are left out.
         store_days: With the store, how many of the newest days to use (all when None).
         store_source: With the store, only observations of this source (e.g. 'history').
         start: ISO time of the first step.
@@ -66,6 +67,13 @@ class TrainRequest:
             )
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in params.items() if k in known and v is not None})
+
+    def on_city_graph(self, city_graph: Path | None) -> TrainRequest:
+        """This request, on the city's sensor graph (``brain.sensor_graph``) when it trains on
+        the store without a graph of its own."""
+        if self.data or self.graph or city_graph is None:
+            return self
+        return replace(self, graph=str(city_graph.resolve()))
 
     def to_params(self) -> dict[str, Any]:
         """JSON job parameters."""
@@ -109,7 +117,7 @@ def load_store(
     history = twin_store.StoreHistory(session_factory, source=source)
     series = twin_store.series_from_store(history, days=days)
     if graph:
-        sensor_graph = files.load_graph_csv(Path(graph), series.sensor_ids)
+        sensor_graph = files.load_graph_csv(Path(graph), series.sensor_ids, skip_unknown=True)
     else:
         sensor_graph = twin_store.graph_from_locations(history, series.sensor_ids)
     prepare(series, sensor_graph)

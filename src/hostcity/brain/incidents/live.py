@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hostcity.brain.incidents.detector import DetectorConfig, IncidentDetector
 from hostcity.brain.incidents.graph import PlacedDetector, build_graph
 from hostcity.brain.incidents.profile import learn_profiles
 from hostcity.brain.incidents.types import Alarm, DetectorNode, Sample
+from hostcity.brain.twin.sensor_graph import SensorLink, links_by_detector
 from hostcity.core.errors import InputError
 
 
@@ -79,16 +80,19 @@ class LiveDetection:
 
     Args:
         graph: Known detectors; a detector outside it gets a node of its own (its road
-            segment as edge) when it first reports.
+            segment as edge) when it first reports (``add_unknown``).
         warmup_s: Stream time learned from before any alarm.
         config: Detector tuning.
         damping: Per-detector damping from operator dismissals.
+        links: The city's sensor graph, which gives those detectors their upstream and
+            downstream ones.
     """
 
     graph: dict[str, DetectorNode]
     warmup_s: float = 1800.0
     config: DetectorConfig = field(default_factory=DetectorConfig)
     damping: dict[str, float] = field(default_factory=dict)
+    links: Iterable[SensorLink] = ()
     detector: IncidentDetector | None = field(default=None, init=False)
     _history: list[Sample] = field(default_factory=list, init=False, repr=False)
     _first_s: float | None = field(default=None, init=False, repr=False)
@@ -98,6 +102,8 @@ class LiveDetection:
     def __post_init__(self) -> None:
         if self.warmup_s <= 0:
             raise InputError(f"live warm-up must be > 0 s, got {self.warmup_s}")
+        self._upstream, self._downstream = links_by_detector(self.links)
+        self._placed: dict[str, list[str]] = {}  # detectors add_unknown placed, by segment
 
     @property
     def learning(self) -> bool:
@@ -105,13 +111,35 @@ class LiveDetection:
         return self.detector is None
 
     def add_unknown(self, readings: Iterable[StreamReading]) -> None:
-        """Give detectors missing from the graph a node of their own."""
+        """Give detectors missing from the graph a node of their own: on their road segment
+        (beside the others placed there), with the up- and downstream detectors ``links``
+        names.
+
+        Detectors on one segment are each other's neighbours and peers: without the signals'
+        plan, the lanes of a road are taken to get green together.
+        """
         for reading in readings:
-            if reading.detector_id in self.graph:
+            det = reading.detector_id
+            if det in self.graph:
                 continue
-            edge = reading.road_segment or reading.detector_id
+            edge = reading.road_segment or det
             lane = f"{edge}_{reading.lane_index if reading.lane_index is not None else 0}"
-            self.graph[reading.detector_id] = DetectorNode(reading.detector_id, edge, lane)
+            on_segment = self._placed.setdefault(edge, [])
+            beside = tuple(sorted(on_segment))
+            self.graph[det] = DetectorNode(
+                det,
+                edge,
+                lane,
+                upstream=self._upstream.get(det, ()),
+                downstream=self._downstream.get(det, ()),
+                neighbours=beside,
+                peers=beside,
+            )
+            for other in beside:
+                node = self.graph[other]
+                widened = tuple(sorted({*node.neighbours, det}))
+                self.graph[other] = replace(node, neighbours=widened, peers=widened)
+            on_segment.append(det)
 
     def feed(self, samples: Iterable[Sample]) -> list[Alarm]:
         """Take one interval's samples; returns the alarms they raise (none while learning)."""

@@ -99,7 +99,10 @@ def train_command(
         None, "--data", help=".npz of shape (T, N, F); omit to train on the observation store"
     ),
     graph: Path | None = typer.Option(
-        None, "--graph", help="CSV of from,to,distance; with the store, omit to join neighbours"
+        None,
+        "--graph",
+        help="CSV of from,to,distance; with the store, omit to use brain.sensor_graph or, "
+        "unset, to join each detector to its nearest ones",
     ),
     store_days: float | None = typer.Option(None, help="with the store: newest days to use"),
     start: str = typer.Option("2016-07-01T00:00:00Z", help=START_HELP),
@@ -122,6 +125,7 @@ def train_command(
         threads=threads,
     )
     platform = state(ctx).platform()
+    request = request.on_city_graph(platform.settings.brain.sensor_graph)
     TrainRequest.from_params(request.to_params())
     load_request(request, platform.session_factory)  # bad input fails before a job is queued
     job_id = platform.jobs.submit(JOB_KIND, request.to_params())

@@ -91,6 +91,7 @@ def post_train(body: TrainBody, platform: PlatformDep, user: Operator) -> dict[s
     from hostcity.brain.forecast.training import JOB_KIND, TrainRequest, load_request
 
     request = TrainRequest.from_params(body.model_dump(exclude_none=True))
+    request = request.on_city_graph(platform.settings.brain.sensor_graph)
     load_request(request, platform.session_factory)  # bad input fails now, not in the job
     job_id = platform.jobs.submit(JOB_KIND, request.to_params(), owner_id=user.user_id)
     return {"job_id": job_id}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+import logging
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +12,10 @@ import numpy as np
 from hostcity.brain.forecast.errors import ForecastDataError
 from hostcity.brain.forecast.types import STEP_S, SensorGraph, Series
 from hostcity.brain.forecast.validation import check_graph, check_values, feature_names
+from hostcity.brain.twin.sensor_graph import read_sensor_graph
+from hostcity.core.errors import InputError
+
+log = logging.getLogger(__name__)
 
 
 def load_npz(path: Path, *, start: datetime) -> Series:
@@ -52,39 +56,39 @@ def load_npz(path: Path, *, start: datetime) -> Series:
     )
 
 
-def load_graph_csv(path: Path, sensor_ids: tuple[str, ...]) -> SensorGraph:
+def load_graph_csv(
+    path: Path, sensor_ids: tuple[str, ...], *, skip_unknown: bool = False
+) -> SensorGraph:
     """The sensor graph in a CSV with a header and rows ``from,to,distance``.
 
+    Args:
+        path: The CSV.
+        sensor_ids: The data's sensors.
+        skip_unknown: Leave out links to sensors the data lacks (a city's graph names
+            detectors that have reported nothing yet) instead of refusing the file.
+
     Raises:
-        ForecastDataError: for a missing file, malformed rows, or sensors the data lacks.
+        ForecastDataError: for a missing file, malformed rows, sensors the data lacks (unless
+            skipped), or no link left.
     """
-    if not path.is_file():
-        raise ForecastDataError(f"no graph file at {path}", hint="pass a from,to,distance CSV")
-    edges: list[tuple[str, str, float]] = []
-    with path.open(newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or len(header) < 3:
-            raise ForecastDataError(
-                f"{path}: expected a header 'from,to,distance' (got {header!r})"
-            )
-        for line, row in enumerate(reader, start=2):
-            if not row:
-                continue
-            try:
-                a, b, dist = row[0].strip(), row[1].strip(), float(row[2])
-            except (IndexError, ValueError):
-                raise ForecastDataError(
-                    f"{path} line {line}: expected from,to,distance, got {row!r}"
-                ) from None
-            edges.append((_sensor_id(a), _sensor_id(b), dist))
-    return check_graph(edges, sensor_ids, source=str(path))
-
-
-def _sensor_id(text: str) -> str:
-    # "12.0" from a float-typed export names sensor 12
     try:
-        number = float(text)
-    except ValueError:
-        return text
-    return str(int(number)) if number.is_integer() else text
+        links = read_sensor_graph(path, need_distance=True)
+    except InputError as exc:
+        raise ForecastDataError(exc.message, hint=exc.hint) from exc
+    edges = [(link.source, link.target, link.distance_m or 0.0) for link in links]
+    if skip_unknown:
+        known = set(sensor_ids)
+        edges = [edge for edge in edges if edge[0] in known and edge[1] in known]
+        if not edges:
+            raise ForecastDataError(
+                f"{path}: none of its {len(links)} links joins two detectors with readings",
+                hint="the graph's ids must be the detectors' ids in the store",
+            )
+        if len(edges) < len(links):
+            log.info(
+                "%s: %d of %d links name detectors without readings; left out",
+                path,
+                len(links) - len(edges),
+                len(links),
+            )
+    return check_graph(edges, sensor_ids, source=str(path))

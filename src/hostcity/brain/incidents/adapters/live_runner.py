@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -16,6 +16,7 @@ from hostcity.brain.incidents.live import LiveDetection, StreamReading, to_sampl
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.incidents.types import Alarm, DetectorNode
 from hostcity.brain.twin.clock import restater
+from hostcity.brain.twin.sensor_graph import SensorLink
 from hostcity.brain.twin.service import LOOP_READS
 from hostcity.core.errors import HostCityError
 from hostcity.core.timeutil import parse_iso
@@ -89,6 +90,7 @@ class LiveIncidentWorker:
             links them along the twin's network, as the evaluation does.
         warmup_s: Stream time learned from before the first alarm.
         damping_refresh_s: Wall seconds between reads of the damping operators' dismissals set.
+        links: The city's sensor graph (``brain.sensor_graph``), which links real sensors.
     """
 
     name = "brain.incidents.live"
@@ -101,8 +103,10 @@ class LiveIncidentWorker:
         *,
         warmup_s: float = 1800.0,
         damping_refresh_s: float = DAMPING_REFRESH_S,
+        links: Sequence[SensorLink] = (),
     ) -> None:
         self.service = service
+        self.links = links
         self.damping_refresh_s = damping_refresh_s
         self._damping_read_at: float | None = None
         self._subscribe = subscribe
@@ -184,7 +188,7 @@ class LiveIncidentWorker:
 
     def _detection(self) -> LiveDetection:
         if self.detection is None:
-            self.detection = LiveDetection(self._graph(), warmup_s=self.warmup_s)
+            self.detection = LiveDetection(self._graph(), warmup_s=self.warmup_s, links=self.links)
         return self.detection
 
     def _refresh_damping(self, detection: LiveDetection) -> None:
