@@ -9,9 +9,12 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
+from hostcity.brain.incidents.setup import SERVICE
 from hostcity.cli.brain import incidents as incidents_cli
 from hostcity.cli.context import CliState
+from hostcity.core.db import session_scope
 from hostcity.core.errors import NotFoundError
+from hostcity.core.platform import open_platform
 from hostcity.core.settings import Settings
 
 
@@ -78,3 +81,48 @@ def test_damping_is_listed_and_reset_from_the_cli(settings: Settings) -> None:
     failed = _result(settings, "incident-damping", "--reset", "loop-9")
     assert isinstance(failed.exception, NotFoundError)  # main() prints it as one line
     assert "'loop-9' is not damped" in str(failed.exception)
+
+
+def test_exercises_are_listed_beside_a_running_server_and_left_alone(settings: Settings) -> None:
+    code, out = _invoke(settings, "incident-exercises")
+    assert code == 0 and "no exercises" in out
+    server = open_platform(settings)
+    try:
+        book = server.service(SERVICE).exercises
+        book.sim_s = 100.0
+        done = book.start("loop-7", "e7_0", "e7", 5)
+        book.update(done, state="stalled", vehicle="v1", stalled_s=110.0)
+        book.sim_s = 152.0
+        with session_scope(server.session_factory) as session:
+            incident = server.service(SERVICE).report(
+                session, {"edge_id": "e7", "detector_id": "loop-7"}
+            )
+        book.note_incidents([incident])
+        book.update(done, state="over", released_s=410.0)
+        left_on = book.start("loop-9", "e9_0", "e9", 2)
+
+        code, out = _invoke(settings, "incident-exercises")
+        assert code == 0, out
+        assert f"#{left_on.id:<4} waiting  detector loop-9 for 2 min, no incident" in out
+        assert (
+            f"#{done.id:<4} over     detector loop-7 for 5 min, incident #{incident.id} after 42 s"
+            in out
+        )
+        assert "detection raised 1 of 1 stalled vehicles, on average 42 s after the stall" in out
+        assert book.all()[0].state == "waiting"  # the command changed nothing of the server's
+    finally:
+        server.close()
+
+    restarted = open_platform(settings)
+    try:
+        restarted.start_workers()  # a server starts: the exercise left on is over
+    finally:
+        restarted.close()
+    code, out = _invoke(settings, "incident-exercises", "--json")
+    assert code == 0, out
+    listed = json.loads(out)
+    assert [(e["id"], e["state"]) for e in listed["exercises"]] == [
+        (left_on.id, "expired"),
+        (done.id, "over"),
+    ]
+    assert listed["summary"] == {"stalled": 1, "detected": 1, "mean_detected_after_s": 42}

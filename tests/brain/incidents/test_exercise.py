@@ -94,8 +94,13 @@ def test_the_journal_sees_every_change_and_a_new_book_goes_on_from_it() -> None:
     assert journal.kept[done.id].state == "over"
     assert journal.kept[cut_short.id].state == "waiting"
 
-    # the server restarts: the journal's exercises come back
+    # read beside the running server (a command-line tool), nothing changes
+    beside = ExerciseBook(journal, list(journal.kept.values()))
+    assert beside.all()[0].state == "waiting" and journal.kept[cut_short.id].state == "waiting"
+
+    # the server restarts: the journal's exercises come back, those left on are over
     again = ExerciseBook(journal, list(journal.kept.values()))
+    again.end_stale()
     assert again.exercise_of(7) == done.id  # its incident is still an exercise's
     assert again.all()[0].state == "expired" and again.all()[0].note == RESTARTED_NOTE
     assert journal.kept[cut_short.id].note == RESTARTED_NOTE

@@ -32,6 +32,7 @@ def test_an_exercise_survives_a_restart(engine: Engine) -> None:
     first.exercises.update(left_on, note="x" * (NOTE_CHARS + 100))  # long notes are cut
 
     restarted = _service(engine)  # a new server on the same database
+    restarted.exercises.end_stale()  # as it starts (the StaleExercises worker)
     shown = {e.id: e for e in restarted.exercises.all()}
     assert shown[exercise.id].incident_id == incident.id
     assert shown[exercise.id].detected_after_s == 25

@@ -99,8 +99,9 @@ class ExerciseBook:
 
     Args:
         journal: Told of every new exercise and every change; None keeps them in memory only.
-        saved: Exercises kept from earlier runs. Those still active when the server stopped
-            are over: their stalled vehicle went with that run.
+        saved: Exercises kept in the journal, as they were last saved. A command-line tool
+            reads them so, beside a running server; a server that starts ends those still
+            active (``end_stale``).
     """
 
     def __init__(
@@ -108,18 +109,18 @@ class ExerciseBook:
     ) -> None:
         self._lock = threading.Lock()
         self._journal = journal
-        self._items: dict[int, Exercise] = {}
-        for kept in saved:
-            exercise = replace(kept, state="expired", note=RESTARTED_NOTE) if kept.active else kept
-            if exercise is not kept:
-                self._save(exercise)
-            self._items[exercise.id] = exercise
+        self._items: dict[int, Exercise] = {kept.id: kept for kept in saved}
         self._next_id = max(self._items, default=0) + 1
         self.sim_s: float | None = None
         """The running twin's simulated time, as its hook last saw it (None: no twin run)."""
         self.learning_left_s: float | None = None
         """Simulated seconds live detection still learns normal traffic before it can raise
         anything (0: detecting; None: not started, no reading has come yet)."""
+
+    def end_stale(self) -> None:
+        """A server starts: the exercises still active in the journal were left on by the run
+        before, and their stalled vehicle went with it, so they are over."""
+        self._end_active(RESTARTED_NOTE)
 
     def start(self, detector_id: str, lane_id: str, edge_id: str, minutes: float) -> Exercise:
         """Book an exercise at a detector's loop for ``minutes`` of simulated time.
@@ -226,9 +227,13 @@ class ExerciseBook:
         """The twin's run ended: active exercises end with it."""
         with self._lock:
             self.sim_s = None
+        self._end_active("the twin's run ended")
+
+    def _end_active(self, note: str) -> None:
+        with self._lock:
             for key, exercise in list(self._items.items()):
                 if exercise.active:
-                    ended = replace(exercise, state="expired", note="the twin's run ended")
+                    ended = replace(exercise, state="expired", note=note)
                     self._items[key] = ended
                     self._save(ended)
 

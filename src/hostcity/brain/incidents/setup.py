@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hostcity.brain.incidents.adapters.delivery import WebhookDispatcher
+from hostcity.brain.incidents.exercise import ExerciseBook
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.twin.sensor_feed import check_publish_topic
 from hostcity.brain.twin.sensor_graph import SETTING as SENSOR_GRAPH_SETTING
@@ -28,6 +29,7 @@ def register(platform: Platform) -> None:
     service = IncidentService(platform.session_factory, dispatcher)
     platform.services[SERVICE] = service
     platform.workers.append(dispatcher)
+    platform.workers.append(StaleExercises(service.exercises))
     platform.demo_seeders.append(_demo_lines)
     twin = platform.services.get(TWIN_SERVICE)
     alert_topic = platform.settings.brain.mqtt_alert_topic
@@ -51,6 +53,24 @@ def register(platform: Platform) -> None:
         links = city_sensor_graph(platform.settings.brain.sensor_graph)
         worker = LiveIncidentWorker(service, twin.hub.subscribe, graph, links=links)
         platform.workers.append(worker)
+
+
+class StaleExercises:
+    """Ends, when the server starts, the exercises the run before left on (their stalled
+    vehicle went with it). A worker, so that a command-line tool that opens the platform beside
+    a running server leaves that server's exercises alone."""
+
+    name = "brain.incidents.stale_exercises"
+
+    def __init__(self, book: ExerciseBook) -> None:
+        self.book = book
+
+    def start(self) -> None:
+        """End the journal's active exercises."""
+        self.book.end_stale()
+
+    def stop(self) -> None:
+        """Nothing runs."""
 
 
 def city_sensor_graph(path: Path | None) -> tuple[SensorLink, ...]:

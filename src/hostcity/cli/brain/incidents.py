@@ -84,6 +84,42 @@ def register(app: typer.Typer) -> None:
                 f"x{d['max_damping']:.1f})  since {d['updated_at']}"
             )
 
+    @app.command("incident-exercises")
+    def incident_exercises(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    ) -> None:
+        """Detector exercises, newest first, and how fast detection raised them.
+
+        Operators start exercises on the Incidents tab or with POST
+        /api/brain/incidents/exercises: they stall a vehicle in the server's live twin.
+        Those on now show as the server last saved them.
+        """
+        service, _factory = service_and_factory(ctx)
+        book = service.exercises
+        found = [e.to_dict() for e in book.all()]
+        summary = book.summary()
+        if as_json:
+            print_json({"exercises": found, "summary": summary})
+            return
+        if not found:
+            typer.echo("no exercises (start one on the Incidents tab of a running server)")
+            return
+        for e in found:
+            raised = "no incident" if e["incident_id"] is None else f"incident #{e['incident_id']}"
+            if e["detected_after_s"] is not None:
+                raised += f" after {e['detected_after_s']:.0f} s"
+            note = f"  ({e['note']})" if e["note"] else ""
+            typer.echo(
+                f"#{e['id']:<4} {e['state']:<8} detector {e['detector']} for "
+                f"{e['minutes']:g} min, {raised}{note}"
+            )
+        mean = summary["mean_detected_after_s"]
+        typer.echo(
+            f"detection raised {summary['detected']} of {summary['stalled']} stalled vehicles"
+            + (f", on average {mean} s after the stall" if mean is not None else "")
+        )
+
     @app.command("incident-decide")
     def incident_decide(
         ctx: typer.Context,
