@@ -95,6 +95,11 @@ def test_posted_readings_are_linked_by_the_citys_graph(settings: Settings, tmp_p
                 "/api/brain/observations", json=readings, headers=auth(tokens["operator"])
             )
             assert answer.status_code == 201
+            listed = client.get("/api/brain/detectors", headers=auth(tokens["fan"])).json()
+            assert [(d["id"], d["downstream"]) for d in listed["detectors"]] == [
+                ("gantry-1", ["gantry-2"]),
+                ("gantry-2", []),
+            ]
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and (
                 worker.detection is None or "gantry-2" not in worker.detection.graph

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hostcity.brain.incidents.adapters.delivery import WebhookDispatcher
 from hostcity.brain.incidents.exercise import ExerciseBook
 from hostcity.brain.incidents.service import IncidentService
 from hostcity.brain.twin.sensor_feed import check_publish_topic
-from hostcity.brain.twin.sensor_graph import SETTING as SENSOR_GRAPH_SETTING
-from hostcity.brain.twin.sensor_graph import SensorLink, read_sensor_graph
-from hostcity.core.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from hostcity.brain.incidents.types import DetectorNode
@@ -50,8 +46,7 @@ def register(platform: Platform) -> None:
             # are placed as they report, linked by the city's sensor graph
             return live_graph(twin.detectors, twin.net_file)
 
-        links = city_sensor_graph(platform.settings.brain.sensor_graph)
-        worker = LiveIncidentWorker(service, twin.hub.subscribe, graph, links=links)
+        worker = LiveIncidentWorker(service, twin.hub.subscribe, graph, links=twin.sensor_links)
         platform.workers.append(worker)
 
 
@@ -71,23 +66,6 @@ class StaleExercises:
 
     def stop(self) -> None:
         """Nothing runs."""
-
-
-def city_sensor_graph(path: Path | None) -> tuple[SensorLink, ...]:
-    """The links of ``brain.sensor_graph`` (none when unset).
-
-    Raises:
-        ConfigError: when the file is missing or malformed, naming the setting.
-    """
-    if path is None:
-        return ()
-    try:
-        return read_sensor_graph(path)
-    except InputError as exc:
-        raise ConfigError(
-            f"{SENSOR_GRAPH_SETTING}: {exc.message}",
-            hint=f"fix the file, or unset {SENSOR_GRAPH_SETTING}",
-        ) from exc
 
 
 def _demo_lines(_platform: Platform) -> list[str]:

@@ -14,6 +14,7 @@ from hostcity.brain.twin.adapters import store
 from hostcity.brain.twin.live import LiveHub
 from hostcity.brain.twin.ngsi import parse_batch
 from hostcity.brain.twin.sensor_feed import SensorFeedBuffer
+from hostcity.brain.twin.sensor_graph import SensorLink, links_by_detector
 from hostcity.brain.twin.types import (
     CONTROLLER_NAMES,
     DetectorSpec,
@@ -86,6 +87,7 @@ class TwinService:
         self.run_hooks: list[Any] = []  # RunHooks: features acting in each simulation run
         self.feeds: list[SensorFeedBuffer] = []  # sensor feeds from brokers (brain.mqtt_url)
         self.broker: BrokerPublisher | None = None  # the feed's connection, to publish on
+        self.sensor_links: tuple[SensorLink, ...] = ()  # the city's sensor graph
 
     # ingestion ------------------------------------------------------------------------------
 
@@ -173,7 +175,8 @@ class TwinService:
         return found
 
     def detector_list(self) -> list[dict[str, Any]]:
-        """Every known detector (the twin's loops and any sensor that reported) with its latest."""
+        """Every known detector (the twin's loops and any sensor that reported) with its latest
+        reading and the detectors the city's sensor graph puts next downstream."""
         with session_scope(self.session_factory) as session:
             latest = {o.detector_id: o for o in store.latest_per_detector(session)}
         rows: dict[str, dict[str, Any]] = {}
@@ -196,6 +199,9 @@ class TwinService:
                  "latest": None},
             )  # fmt: skip
             row["latest"] = observation.to_dict()
+        _upstream, downstream = links_by_detector(self.sensor_links)
+        for detector_id, row in rows.items():
+            row["downstream"] = list(downstream.get(detector_id, ()))
         return [rows[k] for k in sorted(rows)]
 
     # live picture ---------------------------------------------------------------------------

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hostcity.brain.twin.sensor_feed import check_topic_filter, parse_broker_url
+from hostcity.brain.twin.sensor_graph import SETTING as SENSOR_GRAPH
+from hostcity.brain.twin.sensor_graph import SensorLink, read_sensor_graph
 from hostcity.brain.twin.service import TwinService
 from hostcity.brain.twin.types import TwinStatus
-from hostcity.core.errors import ConfigError
+from hostcity.core.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from hostcity.core.platform import Platform
@@ -20,6 +23,7 @@ def register(platform: Platform) -> None:
     """Add the twin service, and the background twin when ``brain.twin_enabled`` is set."""
     brain = platform.settings.brain
     service = TwinService(platform.session_factory)
+    service.sensor_links = city_sensor_graph(brain.sensor_graph)
     platform.services[SERVICE] = service
     platform.demo_seeders.append(_demo_lines)
     if brain.mqtt_url:
@@ -40,6 +44,23 @@ def register(platform: Platform) -> None:
             store_every_s=brain.detector_interval_s,
         )
     )
+
+
+def city_sensor_graph(path: Path | None) -> tuple[SensorLink, ...]:
+    """The links of ``brain.sensor_graph`` (none when unset).
+
+    Raises:
+        ConfigError: when the file is missing or malformed, naming the setting.
+    """
+    if path is None:
+        return ()
+    try:
+        return read_sensor_graph(path)
+    except InputError as exc:
+        raise ConfigError(
+            f"{SENSOR_GRAPH}: {exc.message}",
+            hint=f"fix the file, or unset {SENSOR_GRAPH}",
+        ) from exc
 
 
 def _add_mqtt_feed(platform: Platform, service: TwinService) -> None:

@@ -3,9 +3,11 @@ import { api, h, svg, toast, token } from "../../app.js";
 import { twinNetwork } from "./network.js";
 import { congestionLayer } from "./congestion_layer.js";
 import { sensorFeedsPanel } from "./sensor_feeds.js";
+import { LEGEND as SENSOR_LEGEND, sensorMap } from "./sensor_map.js";
 
 const RETRY_MS = 3000;
 const POLL_MS = 2000;
+const SENSOR_REDRAW_MS = 3000;
 
 // Speed as a share of the limit: red when crawling, amber when slow, green when free-flowing.
 export function speedColour(speedMps, limitMps) {
@@ -74,18 +76,20 @@ export function renderTwin(el, ctx) {
   const junctionBody = h("tbody", {});
   const feed = h("ul", { id: "observation-feed", class: "muted" });
   const feeds = isOperator ? sensorFeedsPanel() : null;
+  const legend = h("p", { id: "map-legend", class: "muted" },
+    "Edges: green free-flowing, amber slow, red crawling. White dots: vehicles. ",
+    "Junction colour: current signal phase (amber while changing).");
+  const junctionPanel = h("div", { class: "panel" }, h("h3", {}, "Junctions"),
+    h("div", { style: "max-height:420px;overflow:auto" }, h("table", { id: "junction-list", style: "table-layout:fixed" },
+      h("thead", {}, h("tr", {}, h("th", {}, "signal"), h("th", { style: "width:140px" }, "controller"))),
+      junctionBody)));
   el.append(
     status,
     h("div", { class: "tiles" }, vehicles.el, speed.el, delay.el, clock.el),
     h("div", { style: "display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:16px;margin-top:16px" },
-      h("div", { class: "panel" }, map,
-        h("p", { class: "muted" }, "Edges: green free-flowing, amber slow, red crawling. White dots: vehicles. ",
-          "Junction colour: current signal phase (amber while changing)."), congestion.el),
+      h("div", { class: "panel" }, map, legend, congestion.el),
       h("div", {},
-        h("div", { class: "panel" }, h("h3", {}, "Junctions"),
-          h("div", { style: "max-height:420px;overflow:auto" }, h("table", { id: "junction-list", style: "table-layout:fixed" },
-            h("thead", {}, h("tr", {}, h("th", {}, "signal"), h("th", { style: "width:140px" }, "controller"))),
-            junctionBody))),
+        junctionPanel,
         h("div", { class: "panel" }, h("h3", {}, "Latest detector readings"), feed),
         feeds ? feeds.el : [])));
 
@@ -94,6 +98,9 @@ export function renderTwin(el, ctx) {
   const junctionEls = new Map();
   const vehicleLayer = svg("g", { id: "brain-map-vehicles", fill: "#e7edf3", "fill-opacity": 0.85 });
   let mapScale = 1;
+  const sensors = sensorMap(map);
+  let sensorsShown = false;  // no twin: the map shows the real sensors
+  let sensorRedraw = false;
   let controllers = {};
   let stopped = false;
   const abort = new AbortController();
@@ -147,13 +154,15 @@ export function renderTwin(el, ctx) {
   function showStatus(s) {
     const compressed = s.clock_epoch && s.time_compression !== 1;
     day = compressed ? { epoch: s.clock_epoch, compression: s.time_compression } : null;
-    clock.el.querySelector(".label").textContent = compressed
-      ? `time of day (UTC) on the simulated day, ${s.time_compression}× compressed`
-      : "simulated time";
+    if (!sensorsShown) {
+      clock.el.querySelector(".label").textContent = compressed
+        ? `time of day (UTC) on the simulated day, ${s.time_compression}× compressed`
+        : "simulated time";
+    }
     const restarting = s.state.startsWith("restarting");
     const speedText = s.achieved_speed ? ` · ${s.achieved_speed}× real time` : "";
     status.textContent = s.state === "disabled"
-      ? "Twin disabled: no simulated traffic on the map; sensor readings still arrive below."
+      ? "Twin disabled: the map shows the city's sensors; their readings arrive below."
       : `Twin ${s.state} · scenario ${s.scenario} · ${s.detectors} loops${speedText}` +
         (s.restarts ? ` · ${s.restarts} restart(s)` : "");
     status.className = restarting ? "warn" : s.state.startsWith("running") ? "ok" : "muted";
@@ -193,6 +202,38 @@ export function renderTwin(el, ctx) {
       `${o.detector_id}: ${fmt(o.flow_veh_per_h, 0)} veh/h, occupancy ${fmt(o.occupancy, 2)}, ` +
       `${fmt(o.speed_mps === null ? null : o.speed_mps * 3.6)} km/h (${o.source})`));
     feed.replaceChildren(h("li", {}, `${event.count} reading(s) from ${event.source}`), ...items);
+    if (!sensorsShown) return;
+    if (sensors.update(event.observations) && !sensorRedraw) {
+      sensorRedraw = true;  // a sensor reported from a new place: draw the map again, soon
+      later(() => { sensorRedraw = false; showSensors().catch(() => {}); }, SENSOR_REDRAW_MS);
+    }
+    showSensorTiles();
+  }
+
+  // The tiles sum up the sensors instead of the twin's simulation.
+  function showSensorTiles() {
+    const s = sensors.summary();
+    vehicles.value.textContent = String(s.sensors);
+    speed.value.textContent = fmt(s.meanKmh);
+    delay.value.textContent = String(s.congested);
+    clock.value.textContent = s.newest ? s.newest.slice(11, 16) : "–";
+  }
+
+  // Without the twin the map shows the city's own sensors (those that sent a location).
+  async function showSensors() {
+    sensorsShown = true;
+    junctionPanel.hidden = true;
+    congestion.el.hidden = true;
+    const { detectors } = await api("/api/brain/detectors");
+    const drawn = sensors.draw(detectors);
+    vehicles.el.querySelector(".label").textContent = "sensors on the map";
+    speed.el.querySelector(".label").textContent = "mean speed at the sensors, km/h";
+    delay.el.querySelector(".label").textContent = "sensors congested (red)";
+    clock.el.querySelector(".label").textContent = "newest reading (UTC)";
+    showSensorTiles();
+    legend.textContent = drawn
+      ? SENSOR_LEGEND
+      : "No sensor has sent its location yet: sensors appear here once their readings carry one.";
   }
 
   async function switchController(tls, select) {
@@ -246,6 +287,8 @@ export function renderTwin(el, ctx) {
       if (network) {
         drawNetwork(network);
         drawJunctions(await api("/api/brain/twin/junctions"));
+      } else {
+        await showSensors();
       }
       const recent = await api("/api/brain/observations?limit=5");
       if (recent.observations.length) {
