@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
+from hostcity.brain.forecast import graph as graph_math
 from hostcity.brain.forecast import learned
 from hostcity.brain.forecast.backtest import Prepared, prepare, residual_band, run_backtest
 from hostcity.brain.forecast.baselines import HistoricalAverage, LastValue, Ridge
@@ -16,10 +17,21 @@ from hostcity.brain.forecast.learned import TrainConfig
 from hostcity.brain.forecast.local_linear import LocalLoss, fit_local
 from hostcity.brain.forecast.protocol import STEPS_PER_DAY, Scaler
 from hostcity.brain.forecast.synthetic import corridor
-from hostcity.brain.forecast.types import Series
+from hostcity.brain.forecast.types import SensorGraph, Series
 from hostcity.brain.forecast.validation import check_graph
 
-TINY = TrainConfig(hidden=32, node_dim=4, layers=1, max_epochs=6, patience=6, threads=1, members=1)
+TINY = TrainConfig(node_dim=8, layers=1, max_epochs=30, patience=30, threads=1, members=1)
+TINY_GRAPH_MLP = TrainConfig(
+    design="graph_mlp",
+    schedule="cosine",
+    hidden=32,
+    node_dim=4,
+    layers=1,
+    max_epochs=6,
+    patience=6,
+    threads=1,
+    members=1,
+)
 
 
 def periodic(days: float, sensors: int = 3) -> Series:
@@ -88,11 +100,18 @@ def test_backtest_json_has_every_model_and_the_standard_keys() -> None:
     assert body["best_baseline"] in names
 
 
-@pytest.mark.parametrize("seed", [pytest.param(0, id="seed0"), pytest.param(1, id="seed1")])
-def test_learned_model_beats_last_value_on_an_easy_corridor(seed: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "config"),
+    [
+        pytest.param(0, TINY, id="embedding-seed0"),
+        pytest.param(1, TINY, id="embedding-seed1"),
+        pytest.param(0, TINY_GRAPH_MLP, id="graph_mlp"),
+    ],
+)
+def test_learned_model_beats_last_value_on_an_easy_corridor(seed: int, config: TrainConfig) -> None:
     series, edges = corridor(days=3.0, sensors=6, seed=seed, noise=0.02)
     prepared = prepare(series, check_graph(edges, series.sensor_ids, source="t"))
-    result = run_backtest(prepared, config=TINY)
+    result = run_backtest(prepared, config=config)
     scores = {m.score.name: m.score for m in result.models}
     learned = result.learned()
     assert learned is not None and learned.score.train_seconds > 0
@@ -127,7 +146,7 @@ def test_ensemble_forecast_is_the_mean_of_its_members_and_reloads() -> None:
     alone = [
         learned.LearnedForecaster(learned.Ensemble([member]), p.scaler, p.targets, config)
         for member in fitted.model.members
-        if isinstance(member, learned.GraphMLP)
+        if isinstance(member, learned.EmbeddingMLP)
     ]
     assert len(alone) == 2
     mean = (alone[0].predict(x, tod, dow) + alone[1].predict(x, tod, dow)) / 2
@@ -137,14 +156,16 @@ def test_ensemble_forecast_is_the_mean_of_its_members_and_reloads() -> None:
 
 
 def test_a_single_model_saved_before_ensembles_still_loads() -> None:
-    config = replace(TINY, members=1, max_epochs=1)
+    config = replace(TINY_GRAPH_MLP, members=1, max_epochs=1)
     p, fitted = _fit_corridor(seed=1, config=config)
     member = fitted.model.members[0]
-    old_config = {k: v for k, v in config.to_dict().items() if k not in {"members", "train_local"}}
+    newer = {"members", "train_local", "design", "schedule", "graph_head"}
+    old_config = {k: v for k, v in config.to_dict().items() if k not in newer}
     old_state = {"weights": member.state_dict(), "config": old_config}
     x, _, tod, dow = p.test
     reloaded = learned.load(old_state, p.scaler, p.targets, p.transitions(), x.shape[-1])
     assert len(reloaded.model.members) == 1
+    assert isinstance(reloaded.model.members[0], learned.GraphMLP)
     np.testing.assert_allclose(
         reloaded.predict(x, tod, dow), fitted.predict(x, tod, dow), atol=1e-4
     )
@@ -194,7 +215,7 @@ def test_an_unknown_local_loss_is_refused_with_the_allowed_ones() -> None:
 
 
 def test_a_lad_linear_part_trains_and_reloads() -> None:
-    config = replace(TINY, local_loss="lad", max_epochs=2)
+    config = replace(TINY_GRAPH_MLP, local_loss="lad", max_epochs=2)
     p, fitted = _fit_corridor(seed=2, config=config)
     x, y, tod, dow = p.test
     pred = fitted.predict(x, tod, dow)
@@ -221,3 +242,27 @@ def test_a_detector_with_few_validation_readings_gets_the_shared_band() -> None:
         own = np.nanquantile(resid[:, h, 1], [0.1, 0.9])
         assert band[h, 0, 0] == pytest.approx(shared)
         assert band[h, 1, 0] == pytest.approx(own)
+
+
+def test_the_graph_head_starts_silent_and_learns_from_the_neighbours() -> None:
+    """The embedding design's graph head is zero until training finds the road graph useful."""
+    untrained = replace(TINY, max_epochs=1, lr=0.0)
+    _, still = _fit_corridor(seed=0, config=untrained)
+    [member] = still.model.members
+    assert isinstance(member, learned.EmbeddingMLP) and member.graph_decode is not None
+    assert float(member.graph_decode.weight.detach().abs().sum()) == 0.0
+    _, trained = _fit_corridor(seed=0, config=TINY)
+    [member] = trained.model.members
+    assert isinstance(member, learned.EmbeddingMLP) and member.graph_decode is not None
+    assert float(member.graph_decode.weight.detach().abs().sum()) > 0.0
+
+
+def test_evenly_spaced_sensors_are_still_linked() -> None:
+    """Links of nearly equal length: a kernel as wide as their spread would weigh them all 0."""
+    even = SensorGraph((0, 1, 2), (1, 2, 3), (500.0, 510.0, 520.0))
+    a = graph_math.adjacency(even, 4)
+    assert (a[[0, 1, 2], [1, 2, 3]] > 0.3).all()
+    spread = SensorGraph((0, 1), (1, 2), (100.0, 900.0))  # the usual case: the spread decides
+    b = graph_math.adjacency(spread, 3)
+    assert b[0, 1] == pytest.approx(np.exp(-((100 / 400) ** 2)))
+    assert b[1, 2] == pytest.approx(np.exp(-((900 / 400) ** 2)))

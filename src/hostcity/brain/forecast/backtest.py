@@ -236,6 +236,10 @@ def _fit_and_score(
     if {FLOW, SPEED} <= set(prepared.target_names):  # where the live map would flag congestion
         truth = y[..., list(prepared.targets)]
         extra.update(congestion_skill(pred, truth, prepared.target_names, thresholds, band))
+    epochs = getattr(forecaster, "epochs", 0)
+    if epochs:  # the learned model: how far training went
+        extra["epochs"] = epochs
+        extra["members_cut_by_budget"] = getattr(forecaster, "cut_members", 0)
     model_score = ModelScore(
         name=forecaster.name,
         train_seconds=round(seconds, 2),

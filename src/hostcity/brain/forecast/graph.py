@@ -10,14 +10,17 @@ from hostcity.brain.forecast.types import FloatArray, SensorGraph
 def adjacency(graph: SensorGraph, sensors: int) -> FloatArray:
     """Weighted adjacency (N, N): Gaussian kernel of road distance, as in DCRNN.
 
-    Edges with unusable (negative or non-finite) distances get weight 1.
+    The kernel's width is the distances' standard deviation, but never below the shortest
+    distance: links of nearly equal length (sensors evenly spaced along a road) would
+    otherwise all weigh exp(-(d / sigma)^2), about 0, and the graph would link nothing. Edges with
+    unusable (negative or non-finite) distances get weight 1.
     """
     a = np.zeros((sensors, sensors))
     if graph.edges == 0:
         return a
     dist = np.asarray(graph.distances_m, dtype=np.float64)
     usable = np.isfinite(dist) & (dist >= 0)
-    sigma = float(dist[usable].std()) if usable.sum() > 1 else 0.0
+    sigma = float(max(dist[usable].std(), dist[usable].min())) if usable.sum() > 1 else 0.0
     if sigma > 0:
         weights = np.where(usable, np.exp(-((np.where(usable, dist, 0.0) / sigma) ** 2)), 1.0)
     else:

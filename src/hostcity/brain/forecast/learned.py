@@ -1,4 +1,5 @@
-"""The learned model: a graph-diffusion MLP over each detector's recent history (PyTorch, CPU)."""
+"""The learned model: an embedding MLP with a road-graph head (or the earlier graph-diffusion
+MLP) over each detector's recent history, in PyTorch on the CPU."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import torch
@@ -21,6 +22,10 @@ NAME = "graph_mlp"
 TIME_HARMONICS = 3
 LOCAL_WIDTH = IN_STEPS + 2 * TIME_HARMONICS + 1
 TIME_WIDTH = 2 * TIME_HARMONICS
+SLOTS_PER_DAY = 288
+"""Five-minute slots of a day: ``EmbeddingMLP`` learns one embedding each."""
+Schedule = Literal["cosine", "plateau"]
+Design = Literal["graph_mlp", "embedding"]
 
 
 def time_inputs(tod: FloatArray, dow: FloatArray) -> FloatArray:
@@ -31,6 +36,13 @@ def time_inputs(tod: FloatArray, dow: FloatArray) -> FloatArray:
     """
     del dow
     return time_features(tod, TIME_HARMONICS)
+
+
+def slot_index(times: torch.Tensor) -> torch.Tensor:
+    """The five-minute slot of the day (0-287) of each row of ``time_inputs``, read back from
+    its first harmonic, so that saved models keep their inputs."""
+    turn = torch.atan2(times[:, 0], times[:, TIME_HARMONICS]) / (2 * np.pi)
+    return torch.round(torch.remainder(turn, 1.0) * SLOTS_PER_DAY).long() % SLOTS_PER_DAY
 
 
 def local_design(lags: torch.Tensor, times: torch.Tensor) -> torch.Tensor:
@@ -48,18 +60,24 @@ def local_design(lags: torch.Tensor, times: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Size and training budget of the learned model."""
+    """Size and training budget of the learned model.
+
+    The defaults are the ``embedding`` design (``EmbeddingMLP`` with its graph head). Fields
+    that only ``graph_mlp`` reads (the design before 27 Nov 2026, which saved models of then
+    still use): ``hidden``, ``use_time``, ``use_node``, ``diffuse_hidden``, ``node_linear``,
+    ``local_penalty``, ``train_local`` and ``local_loss``.
+    """
 
     hidden: int = 64
-    node_dim: int = 16
-    layers: int = 2
-    hops: int = 2
-    dropout: float = 0.1
+    node_dim: int = 32
+    layers: int = 3
+    hops: int = 1
+    dropout: float = 0.15
     lr: float = 2e-3
     weight_decay: float = 1e-4
     batch: int = 32
-    max_epochs: int = 40
-    patience: int = 10
+    max_epochs: int = 120
+    patience: int = 15
     max_seconds: float = 420.0
     seed: int = 42
     threads: int = 2
@@ -72,14 +90,20 @@ class TrainConfig:
     members: int = 3
     train_local: bool = False
     local_loss: LocalLoss = "lad"
+    schedule: Schedule = "plateau"
+    design: Design = "embedding"
+    graph_head: bool = True
 
     def __post_init__(self) -> None:
-        if self.local_loss not in get_args(LocalLoss):
-            allowed = ", ".join(get_args(LocalLoss))
-            raise ForecastConfigError(
-                f"unknown local_loss {self.local_loss!r}",
-                hint=f"use one of: {allowed}",
-            )
+        for name, value, kind in (
+            ("local_loss", self.local_loss, LocalLoss),
+            ("schedule", self.schedule, Schedule),
+            ("design", self.design, Design),
+        ):
+            if value not in get_args(kind):
+                raise ForecastConfigError(
+                    f"unknown {name} {value!r}", hint=f"use one of: {', '.join(get_args(kind))}"
+                )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
@@ -154,10 +178,91 @@ class GraphMLP(nn.Module):
         return out.reshape(b, n, OUT_STEPS, self.out_features).permute(0, 2, 1, 3)
 
 
-class Ensemble(nn.Module):
-    """The mean forecast of GraphMLPs trained from different seeds."""
+class EmbeddingMLP(nn.Module):
+    """STID-style (Shao et al., 2022): each detector's window, its learned embedding and the
+    time-of-day slot's embedding side by side, through residual MLP blocks, decoded to 12 steps.
 
-    def __init__(self, members: list[GraphMLP]) -> None:
+    With ``graph_head``, a second decoder reads the hidden states of the detector's graph
+    neighbours (diffused along the road graph as in ``GraphMLP``); it starts at zero, so the
+    model uses the neighbours only as far as training finds them useful.
+    """
+
+    def __init__(
+        self, supports: torch.Tensor, in_features: int, out_features: int, config: TrainConfig
+    ) -> None:
+        super().__init__()
+        self.register_buffer("supports", supports)  # (K, N, N) diffusion matrices
+        n, k, dim = supports.shape[1], supports.shape[0], config.node_dim
+        self.out_features = out_features
+        self.window = nn.Linear(IN_STEPS * in_features, dim)
+        self.node = nn.Parameter(torch.empty(n, dim))
+        nn.init.xavier_uniform_(self.node)
+        self.slots = nn.Embedding(SLOTS_PER_DAY, dim)
+        width = 3 * dim
+        self.blocks = nn.ModuleList(
+            nn.Sequential(
+                nn.Linear(width, width),
+                nn.ReLU(),
+                nn.Dropout(config.dropout),
+                nn.Linear(width, width),
+            )
+            for _ in range(config.layers)
+        )
+        self.decode = nn.Linear(width, OUT_STEPS * out_features)
+        self.graph_decode: nn.Linear | None = None
+        self._sparse: torch.Tensor | None = None  # the supports as one sparse (K*N, N) matrix
+        if config.graph_head:
+            self.graph_decode = nn.Linear(width * k, OUT_STEPS * out_features)
+            nn.init.zeros_(self.graph_decode.weight)
+            nn.init.zeros_(self.graph_decode.bias)
+
+    def forward(self, x: torch.Tensor, times: torch.Tensor) -> torch.Tensor:
+        """Forecast (B, 12, N, F_out) z-scores from inputs (B, 12, N, F_in) and time features."""
+        b, _, n, _ = x.shape
+        h = torch.cat(
+            [
+                self.window(x.permute(0, 2, 1, 3).reshape(b, n, -1)),
+                self.node.unsqueeze(0).expand(b, -1, -1),
+                self.slots(slot_index(times)).unsqueeze(1).expand(-1, n, -1),
+            ],
+            dim=-1,
+        )
+        for block in self.blocks:
+            h = h + block(h)
+        out: torch.Tensor = self.decode(h)
+        if self.graph_decode is not None:
+            out = out + self.graph_decode(self._spread(h))
+        return out.reshape(b, n, OUT_STEPS, self.out_features).permute(0, 2, 1, 3)
+
+    def _spread(self, h: torch.Tensor) -> torch.Tensor:
+        """(B, N, D) -> (B, N, K * D): each support's weighted neighbours, as a sparse product
+        (a road graph links each detector to a few others)."""
+        b, n, d = h.shape
+        supports = self.supports
+        assert isinstance(supports, torch.Tensor)
+        k = supports.shape[0]
+        if self._sparse is None:
+            self._sparse = supports.reshape(k * n, n).to_sparse()
+        spread: torch.Tensor = torch.sparse.mm(self._sparse, h.permute(1, 0, 2).reshape(n, b * d))
+        return spread.reshape(k, n, b, d).permute(2, 1, 0, 3).reshape(b, n, k * d)
+
+
+Member = GraphMLP | EmbeddingMLP
+
+
+def build_member(
+    supports: torch.Tensor, in_features: int, targets: tuple[int, ...], config: TrainConfig
+) -> Member:
+    """One untrained model of ``config.design``."""
+    if config.design == "embedding":
+        return EmbeddingMLP(supports, in_features, len(targets), config)
+    return GraphMLP(supports, in_features, len(targets), config, lag_feature=targets[0])
+
+
+class Ensemble(nn.Module):
+    """The mean forecast of models trained from different seeds."""
+
+    def __init__(self, members: list[Member]) -> None:
         super().__init__()
         self.members = nn.ModuleList(members)
 
@@ -187,6 +292,9 @@ class LearnedForecaster:
     targets: tuple[int, ...]
     config: TrainConfig
     epochs: int = 0
+    """Epochs trained, all members together."""
+    cut_members: int = 0
+    """Members the time budget (``max_seconds``) stopped before they settled."""
     name: str = NAME
 
     def predict(self, x: FloatArray, tod: FloatArray, dow: FloatArray) -> FloatArray:
@@ -257,11 +365,11 @@ def train(
                 loss=config.local_loss,
             )
         )
-        if config.node_linear
+        if config.node_linear and config.design == "graph_mlp"
         else None
     )
-    members: list[GraphMLP] = []
-    epochs = 0
+    members: list[Member] = []
+    epochs = cut = 0
     for i in range(config.members):
         budget_s = (deadline - time.monotonic()) / (config.members - i)
         member_config = replace(config, seed=config.seed + i, max_seconds=max(budget_s, 0.0))
@@ -271,7 +379,7 @@ def train(
                 label = f"model {done + 1}/{config.members}, " if config.members > 1 else ""
                 progress((done + fraction) / config.members, label + message)
 
-        member, member_epochs = _train_member(
+        member, member_epochs, member_cut = _train_member(
             train_set,
             val_set,
             scaler=scaler,
@@ -283,7 +391,8 @@ def train(
         )
         members.append(member)
         epochs += member_epochs
-    forecaster = LearnedForecaster(Ensemble(members), scaler, targets, config, epochs)
+        cut += int(member_cut)
+    forecaster = LearnedForecaster(Ensemble(members), scaler, targets, config, epochs, cut)
     forecaster.model.eval()
     return forecaster
 
@@ -298,15 +407,16 @@ def _train_member(
     local: torch.Tensor | None,
     config: TrainConfig,
     progress: ProgressFn,
-) -> tuple[GraphMLP, int]:
-    """One GraphMLP from ``config.seed``, with the epoch count it ran."""
+) -> tuple[Member, int, bool]:
+    """One model from ``config.seed``, with the epoch count it ran and whether the time budget
+    stopped it."""
     torch.manual_seed(config.seed)
     x, y, tod, dow = train_set
-    model = GraphMLP(supports, x.shape[-1], len(targets), config, lag_feature=targets[0])
+    model = build_member(supports, x.shape[-1], targets, config)
     single = LearnedForecaster(Ensemble([model]), scaler, targets, config)
     xt = _tensor(scaler.transform(x))
     tt = _tensor(time_inputs(tod, dow))
-    if local is not None:
+    if local is not None and isinstance(model, GraphMLP):
         with torch.no_grad():
             model.local.copy_(local)
         # fine-tuning 170 x 19 x 24 detector weights with MAE overfits the three training days;
@@ -322,9 +432,13 @@ def _train_member(
         lr=config.lr,
         weight_decay=config.weight_decay,
     )
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=config.max_epochs)
+    cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=config.max_epochs)
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        optimiser, factor=0.5, patience=max(3, config.patience // 3)
+    )
     generator = torch.Generator().manual_seed(config.seed)
     best_err, best_state, stale, epochs = np.inf, copy.deepcopy(model.state_dict()), 0, 0
+    cut = False
     started = time.monotonic()
     for epoch in range(config.max_epochs):
         model.train()
@@ -340,8 +454,11 @@ def _train_member(
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimiser.step()
-        schedule.step()
         err = _validation_mae(single, val_set)
+        if config.schedule == "plateau":
+            plateau.step(err)
+        else:
+            cosine.step()
         epochs = epoch + 1
         if err < best_err - 1e-6:
             best_err, best_state, stale = err, copy.deepcopy(model.state_dict()), 0
@@ -350,11 +467,14 @@ def _train_member(
         elapsed = time.monotonic() - started
         fraction = max(epochs / config.max_epochs, elapsed / max(config.max_seconds, 1e-9))
         progress(min(fraction, 1.0), f"epoch {epochs}: validation MAE {err:.2f}")
-        if stale >= config.patience or elapsed > config.max_seconds:
+        if stale >= config.patience:
+            break
+        if elapsed > config.max_seconds:
+            cut = epochs < config.max_epochs
             break
     model.load_state_dict(best_state)
     model.eval()
-    return model, epochs
+    return model, epochs, cut
 
 
 def _local_inputs(
@@ -383,17 +503,15 @@ def load(
     in_features: int,
 ) -> LearnedForecaster:
     """Rebuild a forecaster saved with ``LearnedForecaster.state``."""
-    config = TrainConfig(**state["config"])
+    # models saved before the embedding design say nothing of their design and schedule
+    config = TrainConfig(**{"design": "graph_mlp", "schedule": "cosine", **state["config"]})
     weights = state["weights"]
     if not any(key.startswith("members.") for key in weights):  # saved before ensembles
         weights = {f"members.0.{key}": value for key, value in weights.items()}
         config = replace(config, members=1)
     supports = build_supports(transition_mats, config.hops)
     model = Ensemble(
-        [
-            GraphMLP(supports, in_features, len(targets), config, lag_feature=targets[0])
-            for _ in range(config.members)
-        ]
+        [build_member(supports, in_features, targets, config) for _ in range(config.members)]
     )
     model.load_state_dict(weights)
     model.eval()
