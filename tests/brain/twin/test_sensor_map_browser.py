@@ -98,6 +98,19 @@ def test_the_live_map_shows_the_sensors_and_their_links(
             assert page.inner_text("#kpi-clock") == "08:02"
             title = page.text_content("circle[data-sensor='gantry-1'] title") or ""
             assert "occupancy 60%" in title
+
+            # a late reading of an earlier minute does not paint over the newer one
+            late = [_reading("gantry-1", 13.5200, 52.4300, 0.02, minute=0)]
+            posted = httpx.post(
+                f"{url}/api/brain/observations", json=late, headers=auth(tokens["operator"])
+            )
+            assert posted.status_code == 201, posted.text
+            page.wait_for_function(
+                "document.getElementById('observation-feed').textContent"
+                ".includes('1 reading(s) from api')",
+                timeout=15_000,
+            )
+            assert page.get_attribute("circle[data-sensor='gantry-1']", "fill") == RED
     finally:
         platform.close()
 

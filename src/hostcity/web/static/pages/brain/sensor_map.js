@@ -130,6 +130,8 @@ export function sensorMap(map) {
         unknown = unknown || located(reading);
         continue;
       }
+      const known = latest.get(reading.detector_id);
+      if (known && known.observed_to > reading.observed_to) continue;  // an older reading
       latest.set(reading.detector_id, reading);
       dot.setAttribute("fill", readingColour(reading));
       dot.firstChild.textContent = describe(reading.detector_id, reading);
