@@ -141,3 +141,50 @@ def test_without_located_sensors_the_map_says_what_it_waits_for(
             assert page.locator("#sensor-dots circle").count() == 0
     finally:
         platform.close()
+
+
+def test_incidents_sit_on_the_sensors_without_the_twin(browser: Any, settings: Settings) -> None:
+    platform = open_platform(settings)
+    tokens = role_tokens(platform)
+    operator = auth(tokens["operator"])
+    try:
+        with (
+            serve_in_thread(settings, platform) as url,
+            screenshot_page(browser, "brain-incidents-on-sensors.png", (1400, 900)) as page,
+        ):
+            readings = [_reading(d, *where) for d, where in GANTRIES.items()]
+            assert httpx.post(f"{url}/api/brain/observations", json=readings, headers=operator)
+            at_sensor = httpx.post(
+                f"{url}/api/brain/incidents",
+                json={"edge_id": "via-roma", "detector_id": "gantry-2", "severity": "severe"},
+                headers=operator,
+            ).json()
+            by_place = httpx.post(
+                f"{url}/api/brain/incidents",
+                json={"edge_id": "via-nuova", "lon": 13.5320, "lat": 52.4325},
+                headers=operator,
+            ).json()
+            page.goto(f"{url}/#login={tokens['operator']}")
+            page.wait_for_selector("#who-name")
+            page.goto(f"{url}/#/brain/incidents")
+            page.wait_for_selector(f"#incident-marker-{at_sensor['id']}", timeout=15_000)
+            page.wait_for_selector(f"#incident-marker-{by_place['id']}", timeout=15_000)
+
+            def centre(selector: str) -> tuple[float, float]:
+                return (
+                    float(page.get_attribute(selector, "cx") or "nan"),
+                    float(page.get_attribute(selector, "cy") or "nan"),
+                )
+
+            sensor_2 = centre("#incident-map circle[data-sensor='gantry-2']")
+            sensor_3 = centre("#incident-map circle[data-sensor='gantry-3']")
+            assert centre(f"#incident-marker-{at_sensor['id']}") == pytest.approx(sensor_2)
+            assert centre(f"#incident-marker-{by_place['id']}") == pytest.approx(sensor_3)
+            assert "waiting for the twin" not in (page.text_content("#incident-map") or "")
+            page.wait_for_function(
+                "document.getElementById('exercise-learning').textContent"
+                ".includes(\"learning the sensors' normal traffic\")"
+            )
+            assert page.is_hidden("#exercise-book")  # no twin: no vehicle to stall
+    finally:
+        platform.close()

@@ -29,11 +29,12 @@ export function exercisePanel(isOperator) {
   const items = h("ul", { id: "exercise-list", class: "muted" });
   const learning = h("p", { id: "exercise-learning", class: "warn", hidden: true });
   const tally = h("p", { id: "exercise-summary", hidden: true });
+  const bookRow = isOperator ? h("p", { id: "exercise-book" }, picker, " for ", minutes, " min ", start) : null;
   const el = h("div", { class: "panel", id: "exercise-panel" },
     h("h3", {}, "Exercise the detector"),
     h("p", { class: "muted" }, "Stall the next vehicle over a loop of the live twin and watch detection raise it. ",
       "Its incident is marked as an exercise: CAP status 'Exercise', and dismissing it does not tune detection."),
-    isOperator ? h("p", {}, picker, " for ", minutes, " min ", start) : null,
+    bookRow,
     learning, tally, items);
 
   async function loadDetectors() {
@@ -68,10 +69,14 @@ export function exercisePanel(isOperator) {
         (sum.mean_detected_after_s === null ? "." : `, on average ${sum.mean_detected_after_s} s (simulated) after the stall.`);
       const left = data.detection_learning_s;
       learning.hidden = !(left === null ? data.twin_running : left > 0);
+      if (bookRow) bookRow.hidden = !data.twin_running;  // only the live twin has vehicles to stall
       learning.textContent = left === null
         ? "Detection starts learning normal traffic with the twin's first loop readings."
-        : `Detection is still learning normal traffic: ${Math.ceil(left / 60)} simulated min to go. ` +
-          "A vehicle stalled before then is not raised.";
+        : data.twin_running
+          ? `Detection is still learning normal traffic: ${Math.ceil(left / 60)} simulated min to go. ` +
+            "A vehicle stalled before then is not raised."
+          : `Detection is still learning the sensors' normal traffic: ${Math.ceil(left / 60)} min of ` +
+            "readings to go.";
       items.replaceChildren(...data.exercises.map((ex) => h("li", { id: `exercise-${ex.id}`, dataset: { state: ex.state } },
         `#${ex.id} at ${ex.detector}, ${ex.minutes} min: ${STATE_TEXT[ex.state] || ex.state}`,
         ex.note ? ` (${ex.note})` : "", outcome(ex))));

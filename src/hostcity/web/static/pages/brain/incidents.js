@@ -3,6 +3,7 @@ import { api, h, svg, toast, errorText } from "../../app.js";
 import { exercisePanel } from "./exercises.js";
 import { sensitivityPanel } from "./sensitivity.js";
 import { twinNetwork } from "./network.js";
+import { sensorMap } from "./sensor_map.js";
 
 const SEVERITY_COLOUR = { minor: "#d9a400", moderate: "#e07000", severe: "#d11f1f" };
 const POLL_MS = 5000;
@@ -55,9 +56,15 @@ export function renderIncidents(el, ctx) {
   let timer = null;
 
   let mapLoaded = false;
+  const sensorView = sensorMap(map);
+  let sensorMode = false;  // no twin: incidents sit on the city's sensors
   async function loadMap() {
     try {
       const { network, status: twin } = await twinNetwork();
+      if (!network && twin.state === "disabled") {
+        sensorMode = mapLoaded = true;
+        return;
+      }
       if (!network) {
         map.replaceChildren(svg("text", { x: 10, y: 20 }, `waiting for the twin (${twin.state})`));
         return;
@@ -79,11 +86,27 @@ export function renderIncidents(el, ctx) {
     }
   }
 
+  // The sensors where they stand, redrawn on each poll; the markers go on top.
+  async function drawSensors() {
+    const { detectors } = await api("/api/brain/detectors");
+    if (!sensorView.draw(detectors)) {
+      map.replaceChildren(svg("text", { x: 10, y: 20 }, "no sensor has sent its location yet"));
+      return;
+    }
+    scale = sensorView.scale() * 1.5;
+    map.append(drills, markers);
+  }
+
   function drawMarkers(incidents) {
     markers.replaceChildren();
     for (const inc of incidents) {
       let point = inc.xy;
       if (!point && edges.has(inc.edge_id)) point = edgeMiddle(edges.get(inc.edge_id));
+      if (!point && sensorMode) {  // at its sensor, else at its lon/lat
+        const at = sensorView.where(inc.detector_id) ||
+          (inc.lon_lat ? sensorView.project(inc.lon_lat[0], inc.lon_lat[1]) : null);
+        if (at) point = [at[0], -at[1]];  // the sensor map's y already points down
+      }
       if (!point) continue;
       markers.append(svg("circle", { id: `incident-marker-${inc.id}`, cx: point[0], cy: -point[1],
         r: scale * 8, fill: SEVERITY_COLOUR[inc.severity] || "#d11f1f", stroke: "#111", "stroke-width": scale },
@@ -189,6 +212,7 @@ export function renderIncidents(el, ctx) {
   async function loop() {
     if (stopped) return;
     if (!mapLoaded) await loadMap();  // the twin may start after the tab opens
+    if (sensorMode) await drawSensors().catch(() => {});
     await refresh();
     drawExercises(await exercises.refresh());
     await sensitivity.refresh();

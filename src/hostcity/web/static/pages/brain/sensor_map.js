@@ -48,23 +48,30 @@ function located(reading) {
 
 // Draws on the live map's <svg>; ``draw`` takes /api/brain/detectors' list and returns how
 // many sensors it placed, ``update`` recolours from new readings and says whether one of them
-// is a located sensor not drawn yet (then draw again), ``summary`` sums up the latest readings.
+// is a located sensor not drawn yet (then draw again), ``summary`` sums up the latest readings,
+// ``where`` gives a drawn sensor's place on the map, ``project`` a lon/lat's, and ``scale`` the
+// map's metres per pixel.
 export function sensorMap(map) {
   const dots = new Map();
   const latest = new Map();
+  let places = new Map();
+  let metresPerPixel = 1;
+  let kx = null;  // metres per degree of longitude at the sensors' mean latitude
 
   function draw(detectors) {
     const placed = detectors.filter((d) => located(d.latest));
     dots.clear();
     latest.clear();
+    places = new Map();
     for (const d of placed) latest.set(d.id, d.latest);
     if (!placed.length) {
       map.replaceChildren();
       return 0;
     }
     const lat0 = placed.reduce((sum, d) => sum + d.latest.lat, 0) / placed.length;
-    const kx = M_PER_DEG_LON_AT_EQUATOR * Math.cos((lat0 * Math.PI) / 180);
+    kx = M_PER_DEG_LON_AT_EQUATOR * Math.cos((lat0 * Math.PI) / 180);
     const xy = new Map(placed.map((d) => [d.id, [d.latest.lon * kx, -d.latest.lat * M_PER_DEG_LAT]]));
+    places = xy;
     const xs = [...xy.values()].map((p) => p[0]);
     const ys = [...xy.values()].map((p) => p[1]);
     const [xmin, xmax, ymin, ymax] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
@@ -72,6 +79,7 @@ export function sensorMap(map) {
     const pad = span * 0.06;
     map.setAttribute("viewBox", `${xmin - pad} ${ymin - pad} ${xmax - xmin + 2 * pad} ${ymax - ymin + 2 * pad}`);
     const scale = span / 600;
+    metresPerPixel = scale;
     const radius = scale * 7;
     const arrow = svg("marker", { id: "sensor-arrow", viewBox: "0 0 10 10", refX: 10, refY: 5,
       markerWidth: 4, markerHeight: 4, orient: "auto" }, svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#8a9aab" }));
@@ -139,5 +147,10 @@ export function sensorMap(map) {
     return unknown;
   }
 
-  return { draw, update, summary };
+  return {
+    draw, update, summary,
+    where: (id) => places.get(id) || null,
+    project: (lon, lat) => (kx === null ? null : [lon * kx, -lat * M_PER_DEG_LAT]),
+    scale: () => metresPerPixel,
+  };
 }
