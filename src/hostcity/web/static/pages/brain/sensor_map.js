@@ -5,6 +5,7 @@ import { svg } from "../../app.js";
 const M_PER_DEG_LAT = 110_540;
 const M_PER_DEG_LON_AT_EQUATOR = 111_320;
 const MAX_LABELLED = 40;  // more sensors than this: ids in the dots' tooltips only
+const [GREEN, AMBER, RED, GREY] = ["#3ecf8e", "#f5b942", "#ff5d5d", "#5b6b7b"];
 
 export const LEGEND = "Sensors by their latest reading: green under 15% occupancy (or above " +
   "40 km/h), amber to 30% (20 km/h), red above (below). Lines: the sensor graph's links, " +
@@ -12,19 +13,19 @@ export const LEGEND = "Sensors by their latest reading: green under 15% occupanc
 
 // Occupancy first (the share of the window a vehicle stood over the sensor), else speed.
 export function readingColour(reading) {
-  if (!reading) return "#5b6b7b";
+  if (!reading) return GREY;
   if (reading.occupancy !== null && reading.occupancy !== undefined) {
-    if (reading.occupancy >= 0.3) return "#ff5d5d";
-    if (reading.occupancy >= 0.15) return "#f5b942";
-    return "#3ecf8e";
+    if (reading.occupancy >= 0.3) return RED;
+    if (reading.occupancy >= 0.15) return AMBER;
+    return GREEN;
   }
   if (reading.speed_mps !== null && reading.speed_mps !== undefined) {
     const kmh = reading.speed_mps * 3.6;
-    if (kmh < 20) return "#ff5d5d";
-    if (kmh < 40) return "#f5b942";
-    return "#3ecf8e";
+    if (kmh < 20) return RED;
+    if (kmh < 40) return AMBER;
+    return GREEN;
   }
-  return "#5b6b7b";
+  return GREY;
 }
 
 function describe(id, reading) {
@@ -63,15 +64,15 @@ export function sensorMap(map) {
     dots.clear();
     latest.clear();
     places = new Map();
-    for (const d of placed) latest.set(d.id, d.latest);
     if (!placed.length) {
       map.replaceChildren();
       return 0;
     }
+    for (const d of placed) latest.set(d.id, d.latest);
     const lat0 = placed.reduce((sum, d) => sum + d.latest.lat, 0) / placed.length;
     kx = M_PER_DEG_LON_AT_EQUATOR * Math.cos((lat0 * Math.PI) / 180);
     const xy = new Map(placed.map((d) => [d.id, [d.latest.lon * kx, -d.latest.lat * M_PER_DEG_LAT]]));
-    places = xy;
+    places = xy;  // where() answers from it
     const xs = [...xy.values()].map((p) => p[0]);
     const ys = [...xy.values()].map((p) => p[1]);
     const [xmin, xmax, ymin, ymax] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
@@ -125,7 +126,7 @@ export function sensorMap(map) {
     return {
       sensors: readings.length,
       meanKmh: speeds.length ? (speeds.reduce((a, b) => a + b, 0) / speeds.length) * 3.6 : null,
-      congested: readings.filter((r) => readingColour(r) === "#ff5d5d").length,
+      congested: readings.filter((r) => readingColour(r) === RED).length,
       newest: readings.map((r) => r.observed_to).filter(Boolean).sort().pop() || null,
     };
   }
