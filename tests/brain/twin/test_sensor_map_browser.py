@@ -183,7 +183,7 @@ def test_incidents_sit_on_the_sensors_without_the_twin(browser: Any, settings: S
             assert "waiting for the twin" not in (page.text_content("#incident-map") or "")
             page.wait_for_function(
                 "document.getElementById('exercise-learning').textContent"
-                ".includes(\"learning the sensors' normal traffic\")"
+                '.includes("learning the sensors\' normal traffic")'
             )
             assert page.is_hidden("#exercise-book")  # no twin: no vehicle to stall
     finally:
