@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 
 JOB_KIND = "brain.forecast_demo"
 SCENARIO = "demo"
-DEMO_EPOCHS = 10
+DEMO_EPOCHS = 40
+"""The learned model starts from scratch: on two recorded days it beats the historical average
+after about 40 epochs (MAE 1.98 against 2.14, 44 s on one thread); after 10 it does not (2.16)."""
 DEMO_MAX_S = 60.0
 RECORD_SHARE = 0.6
 """Share of the job's progress bar for recording; training takes the rest."""
