@@ -15,22 +15,8 @@ from hostcity.core.timeutil import as_utc
 
 
 def _to_values(observation: Observation) -> dict[str, Any]:
-    return {
-        "detector_id": observation.detector_id,
-        "observed_from": observation.observed_from,
-        "observed_to": observation.observed_to,
-        "intensity_veh": observation.intensity_veh,
-        "flow_veh_per_h": observation.flow_veh_per_h,
-        "occupancy": observation.occupancy,
-        "speed_mps": observation.speed_mps,
-        "lane_id": observation.lane_id,
-        "road_segment": observation.road_segment,
-        "lon": observation.lon,
-        "lat": observation.lat,
-        "source": observation.source,
-        "green_s": observation.green_s,
-        "occupied_now": observation.occupied_now,
-    }
+    # an Observation's fields are the row's columns, each a plain value
+    return dict(vars(observation))
 
 
 def _from_row(row: ObservationRow) -> Observation:
